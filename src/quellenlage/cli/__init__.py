@@ -1,0 +1,1 @@
+"""The command line: a thin Typer layer over quiet library functions. Only this package prints."""
