@@ -1,0 +1,111 @@
+"""Monotonic sentence alignment by dynamic programming over bead similarities.
+
+Vecalign/Bertalign style: a bead joins ``a`` consecutive derived sentences with ``b``
+consecutive original sentences; its similarity is the cosine of the embeddings of the
+concatenated sentences. The DP maximises the sum, over matched beads, of
+``(a + b) / 2 * (sim - tau) - merge_penalty * (a + b - 2)``; a sentence left unmatched
+(1-0 or 0-1) costs ``skip_derived`` / ``skip_original`` (small or zero), so long
+unmatched blocks on either side stay cheap when nothing on the other side is similar:
+a local, semi-global alignment suited to excerpts and partial translations.
+
+Each DP row is computed with numpy: every bead type except 0-1 comes from earlier rows,
+and the 0-1 moves inside a row are a running maximum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Bead shapes tried besides 1-0 and 0-1.
+DEFAULT_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    tau: float = 0.35
+    merge_penalty: float = 0.05
+    skip_derived: float = 0.0
+    skip_original: float = 0.0
+    beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
+    temperature: float = 0.05
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AlignParams:
+        values = dict(data)
+        if "beads" in values:
+            values["beads"] = tuple(tuple(b) for b in values["beads"])
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def to_dict(self) -> dict:
+        return {"tau": self.tau, "merge_penalty": self.merge_penalty,
+                "skip_derived": self.skip_derived, "skip_original": self.skip_original,
+                "beads": [list(b) for b in self.beads], "temperature": self.temperature}
+
+
+@dataclass(frozen=True)
+class Bead:
+    derived: tuple[int, ...]
+    original: tuple[int, ...]
+    sim: float
+
+
+def bead_score(sim: np.ndarray, a: int, b: int, params: AlignParams) -> np.ndarray:
+    return (a + b) / 2.0 * (sim - params.tau) - params.merge_penalty * (a + b - 2)
+
+
+def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
+          params: AlignParams) -> list[Bead]:
+    """Best monotonic alignment of ``n`` derived and ``m`` original sentences.
+
+    ``sims[(a, b)]`` is a matrix of shape ``(n - a + 1, m - b + 1)``: entry ``[p, q]`` is the
+    similarity of derived sentences ``p..p+a-1`` with original sentences ``q..q+b-1``.
+    """
+    beads = [b for b in params.beads if (b in sims)]
+    scores = {ab: bead_score(sims[ab], ab[0], ab[1], params) for ab in beads}
+    neg = -1e18
+    D = np.full((n + 1, m + 1), neg)
+    # choice[i, j]: -1 = came from the left (0-1), 0 = 1-0 from above, k >= 1 = bead k-1
+    choice = np.zeros((n + 1, m + 1), dtype=np.int16)
+    cols = np.arange(m + 1, dtype=float)
+    D[0] = -params.skip_original * cols
+    choice[0, 1:] = -1
+    for i in range(1, n + 1):
+        cand = D[i - 1] - params.skip_derived
+        best = np.zeros(m + 1, dtype=np.int16)
+        for k, (a, b) in enumerate(beads):
+            if a > i or b > m:
+                continue
+            # bead ending at (i, j) starts at (i - a, j - b): j runs over b..m
+            val = D[i - a, : m + 1 - b] + scores[(a, b)][i - a, :]
+            tgt = cand[b:]
+            better = val > tgt
+            tgt[better] = val[better]
+            best[b:][better] = k + 1
+        # 0-1 moves inside the row: running maximum of cand[k] + skip * k
+        shifted = cand + params.skip_original * cols
+        run = np.maximum.accumulate(shifted)
+        D[i] = run - params.skip_original * cols
+        from_left = run > shifted
+        choice[i] = np.where(from_left, -1, best)
+    out: list[Bead] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        c = int(choice[i, j]) if i > 0 else -1
+        if i > 0 and j == 0:
+            c = 0 if c == -1 else c
+        if c == -1:
+            out.append(Bead((), (j - 1,), 0.0))
+            j -= 1
+        elif c == 0:
+            out.append(Bead((i - 1,), (), 0.0))
+            i -= 1
+        else:
+            a, b = beads[c - 1]
+            sim = float(sims[(a, b)][i - a, j - b])
+            out.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), sim))
+            i, j = i - a, j - b
+    out.reverse()
+    return out

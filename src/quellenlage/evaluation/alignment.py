@@ -1,0 +1,129 @@
+"""Sentence-alignment evaluation on Text+Berg style data (Bleualign's format).
+
+A document is a triple ``NAME.de``, ``NAME.fr`` (one sentence per line) and ``NAME.defr``
+(one gold bead per line, ``[i, j]:[k]``, 0-based line numbers, an empty list for 1-0/0-1).
+The German side is aligned as the derived text, the French side as the original.
+
+Scores follow Vecalign's ``score.py`` (the definitions behind its published Text+Berg
+figures): precision counts every predicted bead (1-0/0-1 included) against the gold beads,
+strictly (the identical bead) or laxly (any overlap on both sides); recall does the same
+with the roles swapped and the 1-0/0-1 beads of both sides left out. Counts are summed over
+all documents before P/R/F1 are computed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from quellenlage.errors import DataError
+
+BeadT = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    de: list[str]
+    fr: list[str]
+    gold: list[BeadT]
+
+
+def parse_beads(text: str, where: str = "") -> list[BeadT]:
+    beads: list[BeadT] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            left, right = line.split(":")
+            src, tgt = ast.literal_eval(left.strip()), ast.literal_eval(right.strip())
+            beads.append((tuple(int(x) for x in src), tuple(int(x) for x in tgt)))
+        except (ValueError, SyntaxError, TypeError) as err:
+            raise DataError(f"{where}:{number}: not a bead '[i, ...]:[k, ...]': {line!r}") from err
+    return beads
+
+
+def load_documents(data: Path) -> list[Document]:
+    """Every ``NAME.de``/``NAME.fr``/``NAME.defr`` triple in ``data`` (sorted by name)."""
+    data = Path(data)
+    if not data.is_dir():
+        raise DataError(f"no data folder at {data}",
+                        hint="give the folder with NAME.de, NAME.fr and NAME.defr files")
+    docs = []
+    for gold_path in sorted(data.glob("*.defr")):
+        name = gold_path.name[: -len(".defr")]
+        de, fr = data / f"{name}.de", data / f"{name}.fr"
+        if not de.is_file() or not fr.is_file():
+            raise DataError(f"{gold_path} has no {de.name} or {fr.name} beside it")
+        doc = Document(name, de.read_text(encoding="utf-8").splitlines(),
+                       fr.read_text(encoding="utf-8").splitlines(),
+                       parse_beads(gold_path.read_text(encoding="utf-8"), str(gold_path)))
+        for src, tgt in doc.gold:
+            if any(i >= len(doc.de) for i in src) or any(k >= len(doc.fr) for k in tgt):
+                raise DataError(f"{gold_path}: bead {list(src)}:{list(tgt)} points past the end")
+        docs.append(doc)
+    if not docs:
+        raise DataError(f"no NAME.de/NAME.fr/NAME.defr triples in {data}")
+    return docs
+
+
+def _counts(gold: list[BeadT], test: list[BeadT]) -> list[int]:
+    """[tp_strict, fp_strict, tp_lax, fp_lax] of ``test`` against ``gold`` (Vecalign)."""
+    gold_set = {(tuple(x), tuple(y)) for x, y in gold if x or y}
+    test_set = {(tuple(x), tuple(y)) for x, y in test if x or y}
+    src_to_tgt: dict[int, set[int]] = defaultdict(set)
+    for src, tgt in gold_set:
+        for s in src:
+            src_to_tgt[s].update(tgt)
+    tps = fps = tpl = fpl = 0
+    for src, tgt in test_set:
+        if (src, tgt) in gold_set:
+            tps += 1
+            tpl += 1
+            continue
+        fps += 1
+        targets = set().union(*(src_to_tgt[s] for s in src)) if src else set()
+        if set(tgt) & targets:
+            tpl += 1
+        else:
+            fpl += 1
+    return [tps, fps, tpl, fpl]
+
+
+def _prf(tp: int, fp: int, rtp: int, rfp: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = rtp / (rtp + rfp) if rtp + rfp else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def score(pairs: list[tuple[list[BeadT], list[BeadT]]]) -> dict:
+    """Strict and lax P/R/F1 over (gold, test) bead lists, counts summed over documents."""
+    pc = [0, 0, 0, 0]
+    rc = [0, 0, 0, 0]
+    for gold, test in pairs:
+        pc = [x + y for x, y in zip(pc, _counts(gold, test))]
+        gold_nd = [(x, y) for x, y in gold if x and y]
+        test_nd = [(x, y) for x, y in test if x and y]
+        rc = [x + y for x, y in zip(rc, _counts(test_nd, gold_nd))]
+    return {"strict": _prf(pc[0], pc[1], rc[0], rc[1]), "lax": _prf(pc[2], pc[3], rc[2], rc[3])}
+
+
+def align_document(doc: Document, *, params=None, similarity: str = "embedding") -> list[BeadT]:
+    from quellenlage.align.core import align_sentences
+
+    links = align_sentences(doc.de, doc.fr, params=params, similarity=similarity)
+    return [(tuple(b.derived), tuple(b.original)) for b in links]
+
+
+def evaluate(data: Path, *, params=None, similarity: str = "embedding") -> dict:
+    """Align every document in ``data`` and score against its gold beads."""
+    docs = load_documents(data)
+    pairs = [(doc.gold, align_document(doc, params=params, similarity=similarity)) for doc in docs]
+    result = score(pairs)
+    result["documents"] = len(docs)
+    result["gold_beads"] = sum(len(d.gold) for d in docs)
+    return result

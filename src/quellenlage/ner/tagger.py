@@ -1,0 +1,148 @@
+"""The CRF named-entity tagger: tokens -> IOB2 tags, text -> labelled character spans."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from quellenlage.errors import ModelError, UnsupportedLanguageError
+from quellenlage.ner.data import spans_from_tags
+from quellenlage.ner.features import FeatureExtractor, Gazetteer
+from quellenlage.tokenize import tokenize, token_texts
+
+SUPPORTED = ("de", "en")
+PUBLIC_LABELS = ("PER", "ORG", "LOC", "MISC")
+_MAX_SENTENCE = 150
+_SENTENCE_END = frozenset({".", "!", "?"})
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("quellenlage") / "models" / "ner"))
+
+
+def resource_dir(lang: str) -> Path:
+    return Path(str(resources.files("quellenlage") / "resources" / lang))
+
+
+def public_label(native: str) -> str | None:
+    """Map a native label to PER/ORG/LOC/MISC, or None for labels that are not mentions.
+
+    GermEval's ``deriv`` ("deutsche", derived from LOC Deutschland) and ``part`` ("EU-Verordnung",
+    a word containing an ORG) tokens are not mentions of the entity itself: dropped.
+    OTH (GermEval) becomes MISC.
+    """
+    if native.endswith("deriv") or native.endswith("part"):
+        return None
+    if native == "OTH":
+        return "MISC"
+    return native if native in PUBLIC_LABELS else None
+
+
+def read_gazetteer(lang: str) -> Gazetteer:
+    """Load resources/<lang>/ner_<label>_<topic>.txt lists (one name per line, # comments)."""
+    gaz = Gazetteer()
+    folder = resource_dir(lang)
+    for path in sorted(folder.glob("ner_*.txt")):
+        parts = path.stem.split("_")
+        if len(parts) < 3 or parts[1].upper() not in ("PER", "ORG", "LOC", "MISC", "FIRST", "LAST"):
+            continue
+        label = parts[1].upper()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name = line.split("#", 1)[0].strip()
+            if name:
+                gaz.add(tuple(token_texts(name)), label)
+    return gaz
+
+
+def build_extractor(lang: str, folder: Path | None = None) -> FeatureExtractor:
+    folder = folder or model_dir()
+    cluster_path = folder / f"{lang}_clusters.tsv"
+    lower_path = folder / f"{lang}_lowercase.txt"
+    try:
+        clusters: dict[str, tuple[str, ...]] = {}
+        for line in cluster_path.read_text(encoding="utf-8").splitlines():
+            word, _, ids = line.partition("\t")
+            clusters[word] = tuple(ids.split())
+        frequent = frozenset(lower_path.read_text(encoding="utf-8").split())
+    except OSError as err:
+        raise ModelError(f"NER model file missing or unreadable: {err}",
+                         hint="reinstall quellenlage or rebuild with training/train_ner.py") from err
+    return FeatureExtractor(clusters, read_gazetteer(lang), frequent)
+
+
+class CrfTagger:
+    """A trained crfsuite model plus its feature extractor."""
+
+    def __init__(self, lang: str, model_path: Path, extractor: FeatureExtractor) -> None:
+        import pycrfsuite
+
+        self.lang = lang
+        self.extractor = extractor
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(model_path))
+        except (OSError, ValueError) as err:
+            raise ModelError(f"cannot open NER model {model_path}: {err}",
+                             hint="reinstall quellenlage or rebuild with training/train_ner.py") from err
+        self.labels = sorted({lab[2:] for lab in self._tagger.labels() if lab != "O"})
+
+    def tag_tokens(self, tokens: list[str]) -> list[str]:
+        """IOB2 tags in the model's own label set (GermEval's 12 outer labels for German)."""
+        if not tokens:
+            return []
+        import pycrfsuite
+
+        return list(self._tagger.tag(pycrfsuite.ItemSequence(self.extractor.sentence(tokens))))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Entity mentions as (start, end, label) character offsets; label in PER/ORG/LOC/MISC."""
+        offsets = tokenize(text)
+        out: list[tuple[int, int, str]] = []
+        for lo, hi in _segments(text, offsets):
+            chunk = offsets[lo:hi]
+            tags = self.tag_tokens([text[s:e] for s, e in chunk])
+            for first, end, native in spans_from_tags(tags):
+                label = public_label(native)
+                if label is not None:
+                    out.append((chunk[first][0], chunk[end - 1][1], label))
+        return out
+
+    def find_many(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return [self.find(t) for t in texts]
+
+
+def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut the token list into sentence-like pieces (after . ! ? and at line breaks)."""
+    segs: list[tuple[int, int]] = []
+    lo = 0
+    n = len(offsets)
+    for i in range(n):
+        end_here = False
+        s, e = offsets[i]
+        if i + 1 < n:
+            gap = text[e:offsets[i + 1][0]]
+            if "\n" in gap:
+                end_here = True
+            elif text[s:e] in _SENTENCE_END and gap:
+                end_here = True
+        if end_here or i + 1 - lo >= _MAX_SENTENCE:
+            segs.append((lo, i + 1))
+            lo = i + 1
+    if lo < n:
+        segs.append((lo, n))
+    return segs
+
+
+@functools.lru_cache(maxsize=None)
+def load_tagger(lang: str) -> CrfTagger:
+    """The shipped tagger for ``lang`` (cached)."""
+    if lang not in SUPPORTED:
+        raise UnsupportedLanguageError(f"no NER model for language {lang!r}",
+                                       hint="supported: " + ", ".join(SUPPORTED))
+    folder = model_dir()
+    path = folder / f"{lang}.crfsuite"
+    if not path.exists():
+        raise ModelError(f"NER model file missing: {path}",
+                         hint="reinstall quellenlage or rebuild with training/train_ner.py")
+    return CrfTagger(lang, path, build_extractor(lang, folder))

@@ -1,0 +1,42 @@
+"""Language data (cue words, hedges, number words) kept in files per language.
+
+Files are UTF-8, one entry per line, ``#`` starts a comment. Multi-column files use a tab.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from quellenlage.errors import UnsupportedLanguageError
+
+RESOURCE_DIR = Path(__file__).parent
+SUPPORTED_LANGUAGES = ("de", "en")
+
+
+def check_language(lang: str) -> str:
+    if lang not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguageError(
+            f"language '{lang}' is not supported",
+            hint=f"supported languages: {', '.join(SUPPORTED_LANGUAGES)}; force one with --lang")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def word_list(lang: str, name: str) -> tuple[str, ...]:
+    """Entries of ``resources/<lang>/<name>.txt`` (comments and blank lines dropped)."""
+    path = RESOURCE_DIR / lang / f"{name}.txt"
+    if not path.exists():
+        return ()
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].rstrip()
+        if line.strip():
+            entries.append(line.strip())
+    return tuple(entries)
+
+
+@lru_cache(maxsize=None)
+def table(lang: str, name: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a tab-separated resource file."""
+    return tuple(tuple(col.strip() for col in row.split("\t")) for row in word_list(lang, name))

@@ -1,0 +1,192 @@
+"""Token features for the German speech tagger (no part-of-speech tags needed).
+
+Features are plain strings (python-crfsuite binary features). They describe the word and its
+neighbours, the quotation structure of the document, the lexicons of verbs of saying, source
+cue words and subjunctive forms, and the sentence the token stands in (does it hold a verb of
+saying, a subjunctive, "dass", a colon, first/second person pronouns?).
+"""
+
+from __future__ import annotations
+
+from quellenlage.speech.lexicon import german_lexicons
+from quellenlage.speech.textfeatures import quote_structure, sentence_chunks
+
+# First and second person pronouns (case-sensitive: polite "Sie" but not "sie").
+FIRST_SECOND = frozenset(
+    "ich mich mir mein meine meinen meinem meiner wir uns unser unsere du dich dir dein deine "
+    "ihr euch euer Ich Mich Mir Mein Meine Wir Uns Unser Unsere Du Dich Dir Dein Deine "
+    "Sie Ihnen Ihr Ihre".split())
+
+
+def _cumsum(flags: list[bool]) -> list[int]:
+    out = [0]
+    total = 0
+    for x in flags:
+        total += x
+        out.append(total)
+    return out
+
+
+def _shape(tok: str) -> str:
+    if tok.isalpha():
+        if tok.islower():
+            return "l"
+        if tok.isupper() and len(tok) > 1:
+            return "U"
+        return "C" if tok[0].isupper() else "m"
+    if tok.isdigit():
+        return "d"
+    if tok.isalnum():
+        return "a"
+    return "p:" + tok[:2]
+
+
+def _norm(low: str) -> str:
+    return "dass" if low == "daß" else low
+
+
+def _bin(n: int) -> str:
+    if n <= 2:
+        return str(n)
+    if n <= 5:
+        return "3-5"
+    if n <= 10:
+        return "6-10"
+    if n <= 25:
+        return "11-25"
+    return "26+"
+
+
+def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[list[str]]]:
+    """Sentence chunks and per-token feature lists for one document's token strings."""
+    verbs, cues, subj = german_lexicons()
+    n = len(tokens)
+    low = [_norm(t.lower()) for t in tokens]
+    shape = [_shape(t) for t in tokens]
+    is_verb = [w in verbs for w in low]
+    is_cue = [w in cues for w in low]
+    is_subj = [w in subj for w in low]
+    q = quote_structure(tokens)
+    chunks = sentence_chunks(tokens)
+    c_verb = _cumsum(is_verb)
+    c_subj = _cumsum(is_subj)
+    c_colon = _cumsum([w == ":" for w in low])
+    c_comma = _cumsum([w == "," for w in low])
+    c_dass = _cumsum([w == "dass" for w in low])
+
+    sent_of = [0] * n
+    sent_feats: list[list[str]] = []
+    for si, (s, e) in enumerate(chunks):
+        for i in range(s, e):
+            sent_of[i] = si
+        words = low[s:e]
+        f = []
+        if any(is_verb[s:e]):
+            f.append("S:verb")
+        if any(is_subj[s:e]):
+            f.append("S:subj")
+        if "dass" in words:
+            f.append("S:dass")
+        if ":" in words:
+            f.append("S:colon")
+        if any(q.role[i] or q.inside[i] for i in range(s, e)):
+            f.append("S:quote")
+        if any(tokens[i] in FIRST_SECOND for i in range(s, e)):
+            f.append("S:12p")
+        if any(is_cue[s:e]):
+            f.append("S:cue")
+        if e - s <= 4:
+            f.append("S:short")
+        last = tokens[e - 1] if e > s else ""
+        if last in ("?", "!"):
+            f.append("S:end" + last)
+        sent_feats.append(f)
+
+    feats: list[list[str]] = []
+    for i in range(n):
+        si = sent_of[i]
+        s, e = chunks[si]
+        w = low[i]
+        f = [
+            "b",
+            "w=" + w,
+            "sh=" + shape[i],
+            "s3=" + w[-3:],
+            "s2=" + w[-2:],
+            "p2=" + w[:2],
+        ]
+        if i == s:
+            f.append("first")
+        if i == e - 1:
+            f.append("last")
+        pos = i - s
+        f.append("pos=" + _bin(pos))
+        f.append("rpos=" + _bin(e - 1 - i))
+        if is_verb[i]:
+            f.append("verb")
+        if is_cue[i]:
+            f.append("cue")
+        if is_subj[i]:
+            f.append("subj")
+        if tokens[i] in FIRST_SECOND:
+            f.append("12p")
+        # quotation structure
+        if q.inside[i]:
+            f.append("inq")
+            f.append("qlen=" + _bin(q.qend[i] - q.qstart[i]))
+            f.append("qfrom=" + _bin(i - q.qstart[i]))
+            f.append("qto=" + _bin(q.qend[i] - i))
+        if q.role[i]:
+            f.append("q=" + q.role[i])
+            f.append("qlen=" + _bin(q.qend[i] - q.qstart[i]))
+        # after a closing quote / before an opening quote in the same sentence (frame zone)
+        for d in (1, 2, 3):
+            j = i - d
+            if j >= s and q.role[j] == "close":
+                f.append(f"afterclose{d}")
+                break
+        for d in (1, 2, 3):
+            j = i + d
+            if j < e and q.role[j] == "open":
+                f.append(f"beforeopen{d}")
+                break
+        # colon earlier in sentence / verb of saying earlier or later in sentence
+        if c_verb[i] > c_verb[s]:
+            f.append("lverb")
+        if c_verb[e] > c_verb[i + 1]:
+            f.append("rverb")
+        if c_colon[i] > c_colon[s]:
+            f.append("lcolon")
+        if c_comma[i] > c_comma[s]:
+            f.append("lcomma")
+        if c_subj[e] > c_subj[i + 1]:
+            f.append("rsubj")
+        if c_subj[i] > c_subj[s]:
+            f.append("lsubj")
+        if c_dass[i] > c_dass[s]:
+            f.append("ldass")
+        # neighbours
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"w{d}={low[j]}")
+                if d in (-1, 1):
+                    f.append(f"sh{d}={shape[j]}")
+                    if is_verb[j]:
+                        f.append(f"verb{d}")
+                    if q.role[j]:
+                        f.append(f"q{d}={q.role[j]}")
+            else:
+                f.append(f"w{d}=<pad>")
+        if i > 0:
+            f.append(f"w-1w={low[i - 1]}|{w}")
+        if i + 1 < n:
+            f.append(f"ww+1={w}|{low[i + 1]}")
+        f.extend(sent_feats[si])
+        # context sentences
+        if si > 0:
+            f.extend("P" + x for x in sent_feats[si - 1])
+        if si + 1 < len(chunks):
+            f.extend("N" + x for x in sent_feats[si + 1])
+        feats.append(f)
+    return chunks, feats
