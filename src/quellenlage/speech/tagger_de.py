@@ -1,0 +1,160 @@
+"""German speech tagger: two CRFs over token features (no POS tagger needed).
+
+* The *kind* CRF labels every token with the set of speech kinds it belongs to (a token can be
+  direct and reported at once), encoded as one label of initials: ``O``, ``D``, ``I``, ``R``,
+  ``F``, ``DR``, ``IF`` ...
+* The *role* CRF labels speaker mentions (``S``) and framing cue words (``C``).
+
+``find`` turns the labels into spans: every maximal run of tokens carrying a kind is one
+``SpeechSpan``; its speaker is the nearest predicted speaker mention in the same sentence
+(outside the span first), else in the sentence before or after; its cue likewise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from quellenlage.errors import ModelError
+from quellenlage.speech.corpora import KINDS
+from quellenlage.speech.features_de import document_features
+from quellenlage.speech.records import SpeechSpan
+from quellenlage.tokenize import tokenize
+
+INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"}
+FROM_INITIAL = {v: k for k, v in INITIAL.items()}
+ORDER = "DIRF"
+
+
+def encode_kinds(kinds: set[str]) -> str:
+    label = "".join(c for c in ORDER if FROM_INITIAL[c] in kinds)
+    return label or "O"
+
+
+def decode_kinds(label: str) -> set[str]:
+    return set() if label == "O" else {FROM_INITIAL[c] for c in label}
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    out = []
+    start = -1
+    for i, x in enumerate(flags + [False]):
+        if x and start < 0:
+            start = i
+        elif not x and start >= 0:
+            out.append((start, i))
+            start = -1
+    return out
+
+
+@dataclass(frozen=True)
+class TokenTags:
+    """Per-token predictions for one document."""
+
+    kinds: list[set[str]]
+    roles: list[str]  # "S", "C" or "O"
+    chunks: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A predicted speech span over token indices (end exclusive) with its speaker/cue runs."""
+
+    start: int
+    end: int
+    kind: str
+    speaker: tuple[int, int] | None
+    cue: tuple[int, int] | None
+
+
+class GermanSpeechTagger:
+    """Direct, indirect, reported and free indirect speech with speaker and cue (German)."""
+
+    language = "de"
+
+    def __init__(self, kind_model: Path, role_model: Path) -> None:
+        import pycrfsuite
+
+        self._kind = pycrfsuite.Tagger()
+        self._role = pycrfsuite.Tagger()
+        for tagger, path in ((self._kind, kind_model), (self._role, role_model)):
+            if not Path(path).is_file():
+                raise ModelError(f"speech model file {path} is missing",
+                                 hint="reinstall quellenlage or run training/train_speech.py")
+            try:
+                tagger.open(str(path))
+            except (OSError, ValueError) as err:
+                raise ModelError(f"speech model file {path} cannot be read: {err}") from err
+
+    # ------------------------------------------------------------------ token level
+    def tag_tokens(self, tokens: list[str]) -> TokenTags:
+        """Speech kinds and speaker/cue roles for a document given as token strings."""
+        import pycrfsuite
+
+        if not tokens:
+            return TokenTags([], [], [])
+        chunks, feats = document_features(tokens)
+        kinds: list[set[str]] = []
+        roles: list[str] = []
+        for s, e in chunks:
+            xseq = pycrfsuite.ItemSequence(feats[s:e])
+            kinds.extend(decode_kinds(lab) for lab in self._kind.tag(xseq))
+            roles.extend(self._role.tag(xseq))
+        return TokenTags(kinds, roles, chunks)
+
+    def token_spans(self, tags: TokenTags) -> list[TokenSpan]:
+        """Speech spans over token indices, each with its nearest speaker and cue run."""
+        n = len(tags.kinds)
+        sent_of = [0] * n
+        for si, (s, e) in enumerate(tags.chunks):
+            for i in range(s, e):
+                sent_of[i] = si
+        spk_runs = _runs([r == "S" for r in tags.roles])
+        cue_runs = _runs([r == "C" for r in tags.roles])
+        out = []
+        for kind in KINDS:
+            for s, e in _runs([kind in k for k in tags.kinds]):
+                out.append(TokenSpan(s, e, kind,
+                                     _nearest(spk_runs, s, e, sent_of, tags.chunks),
+                                     _nearest(cue_runs, s, e, sent_of, tags.chunks)))
+        out.sort(key=lambda sp: (sp.start, sp.end, sp.kind))
+        return out
+
+    # ------------------------------------------------------------------ text level
+    def find(self, text: str) -> list[SpeechSpan]:
+        """Speech spans in ``text`` (any length: a sentence, a paragraph, a document)."""
+        offsets = tokenize(text)
+        tokens = [text[s:e] for s, e in offsets]
+        spans = self.token_spans(self.tag_tokens(tokens))
+
+        def chars(run: tuple[int, int] | None) -> tuple[int, int] | None:
+            if run is None:
+                return None
+            return offsets[run[0]][0], offsets[run[1] - 1][1]
+
+        return [SpeechSpan(offsets[sp.start][0], offsets[sp.end - 1][1], sp.kind,
+                           chars(sp.speaker), chars(sp.cue)) for sp in spans]
+
+
+def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
+             chunks: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The run closest to the span [s, e): same sentences first (outside the span preferred),
+    then one sentence before the span's first or after its last sentence."""
+    if not runs:
+        return None
+    first, last = sent_of[s], sent_of[e - 1]
+    lo = chunks[max(first - 1, 0)][0]
+    hi = chunks[min(last + 1, len(chunks) - 1)][1]
+    same_lo, same_hi = chunks[first][0], chunks[last][1]
+    best = None
+    best_key = None
+    for rs, re_ in runs:
+        if re_ <= lo or rs >= hi:
+            continue
+        inside = rs >= s and re_ <= e
+        same = rs >= same_lo and re_ <= same_hi
+        dist = s - re_ if re_ <= s else (rs - e if rs >= e else 0)
+        key = (not same, inside, dist)
+        if best_key is None or key < best_key:
+            best, best_key = (rs, re_), key
+    return best
