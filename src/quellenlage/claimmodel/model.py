@@ -1,0 +1,145 @@
+"""Linear heads over n-grams, cue signals and (for the accurate variant) sentence embeddings.
+
+A model file (``models/claims/claims-<lang>.npz``, plain numpy arrays, no pickle) holds one
+shared n-gram vocabulary with its idf weights and several heads:
+``fast-checkworthy``, ``fast-subjective`` and, where trained, ``accurate-checkworthy`` and
+``accurate-subjective``. A head's margin is
+
+    m = coef_w · tfidf_words + coef_c · tfidf_chars + coef_cue · (cue_scale * cues)
+        [+ coef_emb · embedding] + intercept
+
+where each tf-idf block is sublinear (1 + ln tf), multiplied by idf and L2-normalised on its
+own. The intercept already includes the decision threshold chosen on development data, so
+``sigmoid(m) >= 0.5`` is the decision and ``sigmoid(m)`` is the reported score.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from quellenlage.claimmodel.features import CUE_NAMES, TextFeatures
+from quellenlage.errors import ModelError
+
+EMBED_DIM = 512
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    index: dict[str, int]
+    idf: np.ndarray
+    is_char: np.ndarray   # bool per feature: char block (True) or word block (False)
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Head:
+    name: str
+    coef: np.ndarray          # one weight per vocabulary term
+    coef_cues: np.ndarray     # one weight per cue
+    coef_embed: np.ndarray | None
+    intercept: float
+    cue_scale: float
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.coef_embed is not None
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    lang: str
+    version: str
+    vocab: Vocabulary
+    heads: dict[str, Head]
+    meta: dict
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def block_weights(feats: TextFeatures, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text."""
+    index = vocab.index
+    idx, tf = [], []
+    for term, count in feats.ngrams.items():
+        j = index.get(term)
+        if j is not None:
+            idx.append(j)
+            tf.append(count)
+    if not idx:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ind = np.fromiter(idx, dtype=np.int64, count=len(idx))
+    val = (1.0 + np.log(np.fromiter(tf, dtype=np.float64, count=len(tf)))) * vocab.idf[ind]
+    chars = vocab.is_char[ind]
+    for mask in (chars, ~chars):
+        norm = math.sqrt(float(val[mask] @ val[mask]))
+        if norm > 0:
+            val[mask] /= norm
+    return ind, val
+
+
+def margin(head: Head, ind: np.ndarray, val: np.ndarray, cues: tuple[float, ...],
+           embedding: np.ndarray | None = None) -> float:
+    m = head.intercept + float(val @ head.coef[ind]) if len(ind) else head.intercept
+    m += head.cue_scale * float(np.dot(head.coef_cues, cues))
+    if head.coef_embed is not None:
+        if embedding is None:
+            raise ModelError(f"head {head.name} needs a sentence embedding")
+        m += float(head.coef_embed @ embedding)
+    return m
+
+
+def load_model_file(path: Path) -> ModelFile:
+    """Read a ``claims-<lang>.npz`` file (no pickle)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except (OSError, ValueError) as err:
+        raise ModelError(f"cannot read claims model {path}: {err}",
+                         hint="reinstall quellenlage or rebuild with training/train_claims.py") from err
+    meta = json.loads(str(arrays["meta"]))
+    terms = tuple(str(t) for t in arrays["terms"])
+    vocab = Vocabulary({t: i for i, t in enumerate(terms)}, arrays["idf"].astype(np.float64),
+                       np.array([t.startswith("c:") for t in terms], dtype=bool), terms)
+    if tuple(meta["cues"]) != CUE_NAMES:
+        raise ModelError(f"claims model {path.name} was trained with other cue signals",
+                         hint="rebuild it with training/train_claims.py")
+    heads = {}
+    for name in meta["heads"]:
+        key = name.replace("-", "_")
+        embed = arrays.get(f"{key}__embed")
+        heads[name] = Head(name, arrays[f"{key}__coef"].astype(np.float64),
+                           arrays[f"{key}__cues"].astype(np.float64),
+                           None if embed is None else embed.astype(np.float64),
+                           float(meta["intercepts"][name]), float(meta["cue_scales"][name]))
+    return ModelFile(meta["lang"], meta["version"], vocab, heads, meta)
+
+
+def save_model_file(path: Path, lang: str, version: str, terms: list[str], idf: np.ndarray,
+                    heads: list[Head], extra_meta: dict) -> None:
+    """Write a model file in the format :func:`load_model_file` reads."""
+    arrays: dict[str, np.ndarray] = {
+        "terms": np.array(terms, dtype=str),
+        "idf": idf.astype(np.float32),
+    }
+    for head in heads:
+        key = head.name.replace("-", "_")
+        arrays[f"{key}__coef"] = head.coef.astype(np.float32)
+        arrays[f"{key}__cues"] = head.coef_cues.astype(np.float32)
+        if head.coef_embed is not None:
+            arrays[f"{key}__embed"] = head.coef_embed.astype(np.float32)
+    meta = {"lang": lang, "version": version, "cues": list(CUE_NAMES),
+            "heads": [h.name for h in heads],
+            "intercepts": {h.name: float(h.intercept) for h in heads},
+            "cue_scales": {h.name: float(h.cue_scale) for h in heads}, **extra_meta}
+    arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    np.savez_compressed(path, **arrays)
