@@ -92,7 +92,7 @@ def _token_feature_sums(backend, texts: list[str]) -> tuple[np.ndarray, np.ndarr
     tokenize = backend.sp.encode
     ids = [tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
     lens = np.array([len(x) for x in ids], dtype=np.int64)
-    sums = np.empty((len(texts), backend._feat_dim), dtype=np.float32)
+    sums = np.empty((len(texts), 3 * backend._feat_dim), dtype=np.float32)
     budget = 384
     first = 0
     while first < len(ids):
@@ -143,7 +143,9 @@ def _features(backend, flat, starts, lens, n_tokens) -> np.ndarray:
         c2 += h
         feats[:, off:off + cnn_dim] = c2
     nb._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
-    return np.add.reduceat(feats, starts, axis=0)
+    # per text: [sum of inner tokens | BOS features | EOS features]
+    inner = np.add.reduceat(feats, starts, axis=0) - feats[starts] - feats[starts + lens - 1]
+    return np.concatenate([inner, feats[starts], feats[starts + lens - 1]], axis=1)
 
 
 def _head(backend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -173,27 +175,45 @@ def embed_windows(texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
     """
     model = load_encoder()
     backend = model._model
-    nonempty = [bool(t.strip()) for t in texts]
-    sums = np.zeros((len(texts), backend._feat_dim), dtype=np.float32)
+    limit = getattr(backend, "_threadpool", None)
+    if limit is None:
+        return _embed_windows(backend, texts, sizes)
+    with limit(limits=model.threads, user_api="blas"):
+        return _embed_windows(backend, texts, sizes)
+
+
+def _embed_windows(backend, texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
+    dim = backend._feat_dim
+    keep = [i for i, t in enumerate(texts) if t.strip()]
+    parts = np.zeros((len(texts), 3 * dim), dtype=np.float32)
     lens = np.zeros(len(texts), dtype=np.int64)
-    keep = [i for i, ok in enumerate(nonempty) if ok]
     if keep:
         s, n = _token_feature_sums(backend, [texts[i] for i in keep])
-        sums[keep], lens[keep] = s, n
+        parts[keep], lens[keep] = s, n
+    inner, bos, eos = parts[:, :dim], parts[:, dim:2 * dim], parts[:, 2 * dim:]
+    inner_len = np.maximum(lens - 2, 0)
+    csum = np.vstack([np.zeros((1, dim)), np.cumsum(inner, axis=0, dtype=np.float64)])
+    clen = np.concatenate([[0], np.cumsum(inner_len)])
+    # a window's first non-empty text gives its BOS, its last one its EOS
+    first_ok = np.full(len(texts), -1)
+    last_ok = np.full(len(texts), -1)
     out: dict[int, np.ndarray] = {}
-    csum = np.vstack([np.zeros((1, sums.shape[1]), dtype=np.float64), np.cumsum(sums, axis=0,
-                                                                                 dtype=np.float64)])
-    clen = np.concatenate([[0], np.cumsum(lens)])
     for size in sizes:
         count = len(texts) - size + 1
         if count <= 0:
             out[size] = np.zeros((0, 512), dtype=np.float32)
             continue
-        wsum = (csum[size:size + count] - csum[:count]).astype(np.float32)
-        wlen = clen[size:size + count] - clen[:count]
         vecs = np.zeros((count, 512), dtype=np.float32)
-        ok = wlen > 0
+        wsum = (csum[size:size + count] - csum[:count]).astype(np.float32)
+        wlen = clen[size:size + count] - clen[:count] + 2
+        for p in range(count):
+            members = [i for i in range(p, p + size) if lens[i] > 0]
+            first_ok[p] = members[0] if members else -1
+            last_ok[p] = members[-1] if members else -1
+        ok = first_ok[:count] >= 0
         if ok.any():
-            vecs[ok] = _head(backend, wsum[ok], wlen[ok])
+            idx = np.nonzero(ok)[0]
+            total = wsum[idx] + bos[first_ok[idx]] + eos[last_ok[idx]]
+            vecs[idx] = _head(backend, total, wlen[idx])
         out[size] = vecs
     return out

@@ -24,6 +24,8 @@ app.add_typer(evaluate_app, name="evaluate")
 # One module per command group; each defines register(app, evaluate_app).
 COMMAND_MODULES = [
     "quellenlage.cli.analyze",
+    "quellenlage.cli.speech",
+    "quellenlage.cli.ner",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,279 @@
+"""entities: PER/ORG/LOC/MISC mentions, merged into one entity record per real-world entity.
+
+Backends (registry ``ENTITY_BACKENDS``):
+- ``model``: the trained NER of :mod:`quellenlage.ner` (shipped inside the package);
+- ``rules``: gazetteers, person titles, first names, acronyms and surname shapes; the embedded
+  fallback that needs no model file;
+- ``auto`` (default): ``model`` where a trained model exists for the language, else ``rules``;
+  gazetteer hits of ``rules`` fill gaps the model leaves.
+
+Merging within a document (:func:`merge_key`, :func:`merge_mentions`): inflected ("Kasachstans"),
+transliterated (Massimov/Massimow, Tokajew/Tokayev, Nasarbajew/Nazarbayev), surname-only
+("Patruschew" after "Nikolai Patruschew") and acronym mentions ("KNB (Nationales
+Sicherheitskomitee)") become one entity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quellenlage.document import Document
+from quellenlage.report import Entity, Mention
+from quellenlage.resources import table, word_list
+from quellenlage.tokenize import tokenize
+
+_CAP = re.compile(r"^[A-ZÄÖÜ][\w'’.-]*$")
+_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,5}$")
+_SURNAME_SHAPE = re.compile(r"^[A-Z][a-z]+(?:ow|ov|ew|ev|jew|jev|ski|sky|enko|escu|ić|ic|dse|dze|schwili|shvili|yan|jan)$")
+_CONNECT = {"al-", "al", "von", "van", "de", "bin", "ibn", "of", "da", "di"}
+_LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+@dataclass(frozen=True)
+class _Gaz:
+    names: dict[str, str]
+    longest: int
+    titles: frozenset[str]
+    first_names: frozenset[str]
+    org_words: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def _gazetteer(lang: str) -> _Gaz:
+    names = {name: label for name, label in table(lang, "entities_gazetteer")}
+    longest = max((len(tokenize(n)) for n in names), default=1)
+    return _Gaz(names, longest, frozenset(word_list(lang, "entities_person_titles")),
+                frozenset(word_list(lang, "entities_first_names")), frozenset(word_list(lang, "entities_org_words")))
+
+
+def _lookup(gaz: _Gaz, name: str) -> str | None:
+    if name in gaz.names:
+        return gaz.names[name]
+    for suffix in ("s", "es", "n", "en"):  # German genitive/dative endings
+        if name.endswith(suffix) and name[: -len(suffix)] in gaz.names:
+            return gaz.names[name[: -len(suffix)]]
+    return None
+
+
+def _is_org_word(gaz: _Gaz, word: str) -> bool:
+    if word in gaz.org_words:
+        return True
+    lower = word.lower()
+    return any(len(lower) > len(w) + 3 and lower.endswith(w.lower()) and len(w) >= 5 for w in gaz.org_words)
+
+
+def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Entity mentions found by rules in ``text[start:end]``: ``(start, end, label)``."""
+    gaz = _gazetteer(lang if lang in ("de", "en") else "en")
+    toks = tokenize(text, start, end)
+    words = [text[s:e] for s, e in toks]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        # A capitalised run (with name connectors such as "al-", "von").
+        j = i + 1
+        if _CAP.match(words[i]):
+            while j < n and (_CAP.match(words[j]) or (words[j].lower() in _CONNECT and j + 1 < n
+                                                      and _CAP.match(words[j + 1]))):
+                j += 1
+        if j > i + 1 and any(_is_org_word(gaz, r) for r in words[i:j]) and words[i] not in gaz.titles:
+            out.append((toks[i][0], toks[j - 1][1], "ORG"))
+            i = j
+            continue
+        # Longest gazetteer match.
+        hit = None
+        for length in range(min(gaz.longest, n - i), 0, -1):
+            s, e = toks[i][0], toks[i + length - 1][1]
+            label = _lookup(gaz, text[s:e])
+            if label:
+                hit = (length, label)
+                break
+        if hit:
+            length, label = hit
+            out.append((toks[i][0], toks[i + length - 1][1], label))
+            i += length
+            continue
+        w = words[i]
+        if not _CAP.match(w):
+            i += 1
+            continue
+        run = words[i:j]
+        prev = words[i - 1] if i > 0 else ""
+        sentence_initial = i == 0 or words[i - 1] in {".", "!", "?", ":", "\"", "„", "“", "(", "-", "–"}
+        label = None
+        if _ACRONYM.match(w) and j == i + 1:
+            label = "ORG"
+        elif prev in gaz.titles or (i > 1 and f"{words[i-2]} {prev}" in gaz.titles):
+            label = "PER"
+        elif w in gaz.first_names and j > i + 1:
+            label = "PER"
+        elif _SURNAME_SHAPE.match(w):
+            label = "PER"
+        elif lang == "en" and not sentence_initial:
+            label = "MISC" if j == i + 1 else "ORG" if any(r in gaz.org_words for r in run) else "MISC"
+        if label == "PER" and j > i + 1 and not all(_CAP.match(x) or x.lower() in _CONNECT for x in run):
+            j = i + 1
+        if label:
+            # Keep person names to the name itself (first name + surname, at most 3 tokens).
+            if label == "PER":
+                j = min(j, i + 3)
+            out.append((toks[i][0], toks[j - 1][1], label))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+_TRANSLIT = [("tsch", "ch"), ("sch", "sh"), ("kh", "ch"), ("ck", "k"), ("ph", "f"), ("dsch", "j"),
+             ("w", "v"), ("j", "y"), ("z", "s"), ("ß", "ss"), ("ou", "u")]
+
+
+def merge_key(name: str) -> str:
+    """A spelling-insensitive key: case, accents, German/English transliteration and inflection."""
+    s = unicodedata.normalize("NFKD", name.lower())
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"^(?:der|die|das|des|dem|den|the)\s+", "", s)
+    s = re.sub(r"[^\w\s]", "", s)
+    for a, b in _TRANSLIT:
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.strip()
+
+
+def _inflection_stems(key: str) -> list[str]:
+    stems = [key]
+    for suffix in ("s", "es", "n", "en"):
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            stems.append(key[: -len(suffix)])
+    return stems
+
+
+def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str) -> list[int]:
+    """Cluster ids for ``(start, end, label, surface)`` mentions (in document order)."""
+    parent = list(range(len(mentions)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    keys = [merge_key(m[3]) for m in mentions]
+    by_key: dict[tuple[str, str], int] = {}
+    for i, (m, key) in enumerate(zip(mentions, keys)):
+        group = "PER" if m[2] == "PER" else "X"
+        for stem in _inflection_stems(key):
+            if (group, stem) in by_key:
+                union(i, by_key[(group, stem)])
+        for stem in _inflection_stems(key):
+            by_key.setdefault((group, stem), i)
+    # Surname-only person mentions join the full name that ends with that surname.
+    for i, m in enumerate(mentions):
+        if m[2] != "PER" or " " in keys[i]:
+            continue
+        for j, other in enumerate(mentions):
+            if other[2] == "PER" and " " in keys[j] and keys[j].split()[-1] in _inflection_stems(keys[i]):
+                union(i, j)
+                break
+    # "KNB (Nationales Sicherheitskomitee)" and "Nationales Sicherheitskomitee (KNB)".
+    for i, m in enumerate(mentions):
+        after = text[m[1]:m[1] + 3]
+        if after.startswith(" (") or after.startswith("("):
+            for j in range(i + 1, min(i + 3, len(mentions))):
+                between = text[m[1]:mentions[j][0]].strip()
+                if between == "(" and (_ACRONYM.match(m[3]) or _ACRONYM.match(mentions[j][3])):
+                    union(i, j)
+    return [find(i) for i in range(len(mentions))]
+
+
+# --- the stage -------------------------------------------------------------------------------
+
+
+def _model_tagger(lang: str):
+    """The trained tagger of :mod:`quellenlage.ner`, or None where none ships for ``lang``."""
+    try:
+        from quellenlage.ner import load_tagger
+    except ImportError:
+        return None
+    from quellenlage.errors import ModelError, UnsupportedLanguageError
+
+    try:
+        return load_tagger(lang)
+    except (UnsupportedLanguageError, ModelError):
+        return None
+
+
+ENTITY_BACKENDS = ("auto", "model", "rules")
+
+
+class EntitiesStage:
+    name = "entities"
+    requires = ("sentences", "roles")
+    provides = ("entities",)
+
+    def __init__(self, backend: str = "auto") -> None:
+        from quellenlage.errors import ConfigurationError
+
+        if backend not in ENTITY_BACKENDS:
+            raise ConfigurationError(f"unknown entity backend '{backend}'", hint=f"choose one of {ENTITY_BACKENDS}")
+        self.backend = backend
+
+    def _find(self, doc: Document, sentence) -> tuple[list[tuple[int, int, str]], str]:
+        rules = rule_mentions(doc.text, sentence.language, sentence.start, sentence.end)
+        if self.backend == "rules":
+            return rules, "rules"
+        tagger = _model_tagger(sentence.language)
+        if tagger is None:
+            if self.backend == "model":
+                from quellenlage.errors import ModelError
+
+                raise ModelError(f"no trained NER model ships for '{sentence.language}'",
+                                 hint="use --entities rules")
+            return rules, "rules"
+        found = [(sentence.start + s, sentence.start + e, label)
+                 for s, e, label in tagger.find(sentence.text) if label in _LABELS]
+        # Gazetteer/acronym hits fill what the model left out.
+        for s, e, label in rules:
+            if not any(s < fe and fs < e for fs, fe, _ in found) and label != "MISC":
+                found.append((s, e, label))
+        return sorted(found), "model+gazetteer"
+
+    def __call__(self, doc: Document) -> Document:
+        raw: list[tuple[int, int, str, str, str]] = []
+        used = set()
+        for sentence in doc.layer("sentences"):
+            if sentence.role in ("elision", "boilerplate") or sentence.role == "citation" and "://" in sentence.text:
+                continue
+            spans, backend = self._find(doc, sentence)
+            used.add(backend)
+            for s, e, label in spans:
+                raw.append((s, e, label, doc.text[s:e], sentence.id))
+        clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text)
+        grouped: dict[int, list[int]] = {}
+        for i, c in enumerate(clusters):
+            grouped.setdefault(c, []).append(i)
+        entities: list[Entity] = []
+        for c in sorted(grouped, key=lambda c: raw[grouped[c][0]][0]):
+            members = [raw[i] for i in grouped[c]]
+            labels = [m[2] for m in members]
+            label = max(set(labels), key=lambda lab: (labels.count(lab), lab == "PER"))
+            names = [m[3] for m in members]
+            name = max(names, key=lambda x: (len(x.split()), names.count(x), -len(x)))
+            entities.append(Entity(
+                id=doc.next_id("e"), label=label, name=name,
+                mentions=[Mention(start=m[0], end=m[1], text=m[3], sentence_id=m[4]) for m in members],
+                variants=sorted(set(names) - {name})))
+        doc.set_layer("entities", entities)
+        doc.backends[self.name] = "+".join(sorted(used)) or self.backend
+        return doc
