@@ -35,9 +35,9 @@ def similarities(derived: list[str], original: list[str], params: AlignParams,
     from quellenlage.align import similarity as sim
 
     if similarity == "embedding":
-        return sim.embedding_sims(derived, original, params.beads)
+        return sim.embedding_sims(derived, original, params)
     if similarity == "bow":
-        return sim.bag_of_words_sims(derived, original, params.beads)
+        return sim.bag_of_words_sims(derived, original, params)
     raise ValueError(f"unknown similarity {similarity!r}")
 
 

@@ -19,13 +19,18 @@ from dataclasses import dataclass
 import numpy as np
 
 # Bead shapes tried besides 1-0 and 0-1.
-DEFAULT_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+DEFAULT_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1),
+                                               (2, 3), (3, 2), (1, 4), (4, 1))
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    tau: float = 0.35
-    merge_penalty: float = 0.05
+    tau: float = 0.0
+    merge_penalty: float = 0.1
+    lexical_weight: float = 0.3
+    margin_k: int = 4
+    margin_alpha: float = 0.5
+    exact_max: int = 2
     skip_derived: float = 0.0
     skip_original: float = 0.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
@@ -41,6 +46,8 @@ class AlignParams:
 
     def to_dict(self) -> dict:
         return {"tau": self.tau, "merge_penalty": self.merge_penalty,
+                "lexical_weight": self.lexical_weight, "margin_k": self.margin_k,
+                "margin_alpha": self.margin_alpha, "exact_max": self.exact_max,
                 "skip_derived": self.skip_derived, "skip_original": self.skip_original,
                 "beads": [list(b) for b in self.beads], "temperature": self.temperature}
 

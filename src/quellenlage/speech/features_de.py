@@ -165,6 +165,17 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
             f.append("lsubj")
         if c_dass[i] > c_dass[s]:
             f.append("ldass")
+        # conjunctions: a clause after a verb of saying, a dash-opened line
+        if c_verb[i] > c_verb[s] and c_comma[i] > c_comma[s]:
+            f.append("lverb&comma")
+        if c_verb[i] > c_verb[s] and c_colon[i] > c_colon[s]:
+            f.append("lverb&colon")
+        if c_verb[i] > c_verb[s] and c_subj[e] > c_subj[s]:
+            f.append("lverb&subj")
+        if tokens[s] in ("–", "—", "-", "--"):
+            f.append("dashline")
+        if q.inside[i] and (c_verb[q.qstart[i]] > c_verb[s] or c_verb[e] > c_verb[q.qend[i]]):
+            f.append("inq&verb")
         # neighbours
         for d in (-2, -1, 1, 2):
             j = i + d

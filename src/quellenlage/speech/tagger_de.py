@@ -19,11 +19,13 @@ from quellenlage.errors import ModelError
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features
 from quellenlage.speech.records import SpeechSpan
+from quellenlage.speech.textfeatures import group_chunks
 from quellenlage.tokenize import tokenize
 
 INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"}
 FROM_INITIAL = {v: k for k, v in INITIAL.items()}
 ORDER = "DIRF"
+SEQUENCE_TOKENS = 1000  # sentences are tagged in sequences of up to this many tokens
 
 
 def encode_kinds(kinds: set[str]) -> str:
@@ -96,7 +98,7 @@ class GermanSpeechTagger:
         chunks, feats = document_features(tokens)
         kinds: list[set[str]] = []
         roles: list[str] = []
-        for s, e in chunks:
+        for s, e in group_chunks(chunks, SEQUENCE_TOKENS):
             xseq = pycrfsuite.ItemSequence(feats[s:e])
             kinds.extend(decode_kinds(lab) for lab in self._kind.tag(xseq))
             roles.extend(self._role.tag(xseq))

@@ -108,3 +108,15 @@ def sentence_chunks(tokens: list[str]) -> list[tuple[int, int]]:
     if start < n:
         chunks.append((start, n))
     return chunks
+
+
+def group_chunks(chunks: list[tuple[int, int]], max_tokens: int) -> list[tuple[int, int]]:
+    """Merge consecutive sentence chunks into CRF sequences of at most ``max_tokens`` tokens
+    (a longer sentence stays one sequence), so that label transitions run across sentences."""
+    out: list[tuple[int, int]] = []
+    for s, e in chunks:
+        if out and e - out[-1][0] <= max_tokens:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
