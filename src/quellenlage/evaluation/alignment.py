@@ -127,3 +127,102 @@ def evaluate(data: Path, *, params=None, similarity: str = "embedding") -> dict:
     result["documents"] = len(docs)
     result["gold_beads"] = sum(len(d.gold) for d in docs)
     return result
+
+
+# --- partial translations built from a parallel document ---------------------------------
+
+@dataclass(frozen=True)
+class PartialCase:
+    """A synthetic partial translation: derived sentences, original sentences, truth."""
+
+    derived: list[str]
+    original: list[str]
+    added: frozenset[int]      # derived sentences with no counterpart in the original
+    left_out: frozenset[int]   # original sentences the derived text leaves out
+    drop_rate: float
+
+
+def make_partial(doc: Document, remarks: list[str], *, seed: int, window: int = 200,
+                 drop: tuple[float, float] = (0.3, 0.7), remark_rate: float = 0.15) -> PartialCase:
+    """Cut a window of ``window`` original sentences from ``doc``; keep the derived side of
+    its beads but drop 30-70 % of them in blocks of 2-8 beads (their original sentences
+    become "left out"), and insert author remarks (from ``remarks``) between kept beads.
+    Order is never shuffled."""
+    import random
+
+    rng = random.Random(seed)
+    beads = sorted(doc.gold, key=lambda b: (min(b[1]) if b[1] else -1, min(b[0]) if b[0] else -1))
+    # bead order follows the original side; beads without original sentences keep their place
+    beads = [b for b in doc.gold]
+    starts = [k for k, (_, tgt) in enumerate(beads)]
+    start = rng.choice(starts[: max(1, len(starts) - 1)])
+    chosen: list[BeadT] = []
+    n_orig = 0
+    for bead in beads[start:]:
+        if n_orig >= window:
+            break
+        chosen.append(bead)
+        n_orig += len(bead[1])
+    if n_orig < window and start > 0:  # not enough after the start: extend backwards
+        for bead in reversed(beads[:start]):
+            if n_orig >= window:
+                break
+            chosen.insert(0, bead)
+            n_orig += len(bead[1])
+    rate = rng.uniform(*drop)
+    keep = [True] * len(chosen)
+    target = int(round(rate * len(chosen)))
+    dropped = 0
+    while dropped < target:
+        size = rng.randint(2, 8)
+        at = rng.randrange(len(chosen))
+        for k in range(at, min(len(chosen), at + size)):
+            if keep[k] and dropped < target:
+                keep[k] = False
+                dropped += 1
+    remark_pool = list(remarks)
+    rng.shuffle(remark_pool)
+    derived: list[str] = []
+    original: list[str] = []
+    added: set[int] = set()
+    left_out: set[int] = set()
+    for k, (src, tgt) in enumerate(chosen):
+        if keep[k] and remark_pool and rng.random() < remark_rate:
+            for _ in range(rng.randint(1, 2)):
+                if remark_pool:
+                    added.add(len(derived))
+                    derived.append(remark_pool.pop())
+        o_idx = []
+        for t in tgt:
+            o_idx.append(len(original))
+            original.append(doc.fr[t])
+        if keep[k] and src:
+            for s in src:
+                if not tgt:
+                    added.add(len(derived))
+                derived.append(doc.de[s])
+        if not (keep[k] and src):
+            left_out.update(o_idx)
+    return PartialCase(derived, original, frozenset(added), frozenset(left_out), rate)
+
+
+def score_partial(case: PartialCase, links) -> dict:
+    """Precision/recall counts of "added" and "left out" for one case."""
+    pred_added = {i for link in links if not link.original for i in link.derived}
+    pred_left = {j for link in links if not link.derived for j in link.original}
+    return {"added": (len(pred_added & case.added), len(pred_added), len(case.added)),
+            "left_out": (len(pred_left & case.left_out), len(pred_left), len(case.left_out))}
+
+
+def partial_prf(counts: list[dict]) -> dict:
+    out = {}
+    for key in ("added", "left_out"):
+        tp = sum(c[key][0] for c in counts)
+        npred = sum(c[key][1] for c in counts)
+        ngold = sum(c[key][2] for c in counts)
+        p = tp / npred if npred else 0.0
+        r = tp / ngold if ngold else 0.0
+        out[key] = {"precision": round(p, 4), "recall": round(r, 4),
+                    "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+                    "gold": ngold}
+    return out

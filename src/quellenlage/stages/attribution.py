@@ -1,0 +1,186 @@
+"""attribution: who each sentence's claim is attributed to, and by which cue.
+
+Types: ``named`` ("Felix Kulov hat geschildert", "X sagte", "according to X", "laut X"),
+``anonymous`` ("gemäß einer hochrangigen Quelle", "laut Insidern", "sources said"), ``relayed``
+(the cited author of relayed text), ``author`` (the writer), ``none``.
+
+Cues: verbs of saying next to a PER/ORG entity, source prepositions ("laut", "gemäß", "zufolge",
+"according to") with their noun phrase, anonymous nouns (Quelle, Insider, officials) without a
+name, and German Konjunktiv I ("er sei", "habe"), which continues a report: a sentence in
+Konjunktiv I (or a quotation) right after an attributed one keeps that attribution
+(``carried_over``). Where the trained speech tagger of :mod:`quellenlage.speech` ships for the
+language, its speaker spans are used as well.
+
+Named and anonymous sources become source records whose ``via`` is the voice of the sentence:
+an anonymous source inside relayed text reaches the reader through the cited work.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quellenlage.document import Document
+from quellenlage.report import Attribution, Source, TextSpan
+from quellenlage.resources import phrase_regex
+
+_CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
+_QUOTED = re.compile(r"^\s*[\"„“«»‚'].*[\"“”«»‘'][.!?]?\s*$", re.DOTALL)
+
+
+def _np_after(text: str, pos: int, end: int) -> tuple[int, int]:
+    m = _CLAUSE_END.search(text, pos, end)
+    stop = m.start() if m else end
+    while stop > pos and text[stop - 1].isspace():
+        stop -= 1
+    return pos, stop
+
+
+def _np_before(text: str, start: int, pos: int) -> tuple[int, int]:
+    chunk = text[start:pos]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(chunk)), default=0)
+    s = start + cut
+    while s < pos and text[s].isspace():
+        s += 1
+    return s, pos
+
+
+class AttributionStage:
+    name = "attribution"
+    requires = ("sentences", "roles", "sources", "entities")
+    provides = ("attributions",)
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.text
+        sentences = doc.layer("sentences")
+        sources: list[Source] = doc.layer("sources")
+        author = sources[0]
+        mentions = sorted(((m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions
+                           if e.label in ("PER", "ORG")), key=lambda x: x[0])
+        source_by_entity: dict[str, Source] = {}
+        speech_spans = self._speech_spans(doc)
+        attributions: dict[str, Attribution] = {}
+        previous: Attribution | None = None
+        previous_paragraph = None
+        for s in sentences:
+            if s.role not in ("author", "relayed", "meta"):
+                previous = None
+                continue
+            lang = s.language if s.language in ("de", "en") else "en"
+            att = self._explicit(doc, s, lang, mentions, speech_spans)
+            if att is not None:
+                via = s.voice or author.id
+                if att.type == "named":
+                    entity = next((e for ms, me, e in mentions if ms < att.source_end and att.source_start < me), None)
+                    key = entity.id if entity else att.source_text
+                    src = source_by_entity.get(key)
+                    if src is None:
+                        kind = "organisation" if entity is not None and entity.label == "ORG" else "person"
+                        src = Source(id=doc.next_id("S"), kind=kind, name=entity.name if entity else att.source_text,
+                                     description=f"named in the text ({att.cue})", via=via)
+                        sources.append(src)
+                        source_by_entity[key] = src
+                else:
+                    src = Source(id=doc.next_id("S"), kind="anonymous", name=att.source_text or "an unnamed source",
+                                 description=f"anonymous source ({att.cue})", via=via)
+                    sources.append(src)
+                src.mentions.append(TextSpan(start=att.source_start, end=att.source_end,
+                                             text=text[att.source_start:att.source_end]))
+                att.source = src.id
+            elif previous is not None and s.paragraph == previous_paragraph and self._continues(s.text, lang):
+                att = previous.model_copy(update={"carried_over": True})
+            elif s.role == "relayed":
+                src = next((x for x in sources if x.id == s.voice), None)
+                att = Attribution(type="relayed", source=s.voice, source_text=src.name if src else None,
+                                  cue=s.role_reason)
+            elif s.role == "author":
+                att = Attribution(type="author", source=author.id, source_text=author.name, cue="the writer's own words")
+            else:
+                att = Attribution(type="none")
+            attributions[s.id] = att
+            previous = att if att.type in ("named", "anonymous") else None
+            previous_paragraph = s.paragraph
+        doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
+        doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
+        return doc
+
+    @staticmethod
+    def _continues(sentence: str, lang: str) -> bool:
+        if _QUOTED.match(sentence):
+            return True
+        return lang == "de" and bool(phrase_regex("de", "konjunktiv1").search(sentence))
+
+    @staticmethod
+    def _speech_spans(doc: Document):
+        """Speaker spans from the trained German speech tagger, where it ships; else None."""
+        try:
+            from quellenlage.speech import load_speech_tagger
+        except ImportError:
+            return None
+        from quellenlage.errors import ModelError, UnsupportedLanguageError
+
+        if doc.meta.language != "de":
+            return None
+        try:
+            tagger = load_speech_tagger("de")
+        except (ModelError, UnsupportedLanguageError):
+            return None
+        return [sp for sp in tagger.find(doc.text) if sp.speaker is not None]
+
+    def _explicit(self, doc: Document, s, lang: str, mentions, speech_spans) -> Attribution | None:
+        text = doc.text
+        start, end = s.start, s.end
+        anonymous = phrase_regex(lang, "attribution_anonymous")
+
+        def classify(np_start: int, np_end: int, cue: str) -> Attribution | None:
+            if np_end <= np_start:
+                return None
+            named = [(ms, me) for ms, me, _e in mentions if np_start <= ms and me <= np_end]
+            np_text = text[np_start:np_end]
+            if named:
+                ms, me = named[0]
+                return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
+            if anonymous.search(np_text):
+                return Attribution(type="anonymous", source_text=np_text, cue=cue,
+                                   source_start=np_start, source_end=np_end)
+            return None
+
+        # 1. Source prepositions: "laut X", "gemäß X", "according to X"; German "X zufolge".
+        for m in phrase_regex(lang, "attribution_preps").finditer(text, start, end):
+            if m.group(0).lower() == "wie":
+                continue
+            np_start, np_end = _np_after(text, m.end(), end)
+            found = classify(np_start + (1 if text[np_start:np_start + 1] == " " else 0), np_end, m.group(0))
+            if found:
+                return found
+        if lang == "de":
+            for m in re.finditer(r"\bzufolge\b", text[start:end]):
+                np_start, np_end = _np_before(text, start, start + m.start())
+                found = classify(np_start, np_end, "zufolge")
+                if found:
+                    return found
+        # 2. Verbs of saying next to a named source: "X sagte", "sagte X", "X hat geschildert".
+        verbs = phrase_regex(lang, "attribution_verbs")
+        for m in verbs.finditer(text, start, end):
+            for ms, me, entity in mentions:
+                if not (start <= ms and me <= end):
+                    continue
+                gap_before = text[me:m.start()]
+                gap_after = text[m.end():ms]
+                if (0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before)) or \
+                   (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)):
+                    return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
+                                       source_start=ms, source_end=me)
+            # An anonymous subject right before the verb: "Insider sagten", "officials said".
+            np_start, np_end = _np_before(text, start, m.start())
+            if np_end > np_start and len(text[np_start:np_end].split()) <= 8:
+                found = classify(np_start, np_end, m.group(0).strip())
+                if found is not None and found.type == "anonymous":
+                    return found
+        # 3. The trained speech tagger's speakers.
+        for sp in speech_spans or ():
+            if start <= sp.start < end and sp.speaker is not None:
+                ss, se = sp.speaker
+                found = classify(ss, se, f"{sp.kind} speech")
+                if found is not None:
+                    return found
+        return None

@@ -1,0 +1,174 @@
+"""claims: one claim record per sentence of role author or relayed, scored for check-worthiness.
+
+Backends (registry ``SCORER_BACKENDS``):
+- ``model``: the trained check-worthiness and subjectivity models of :mod:`quellenlage.claimmodel`;
+- ``features``: a transparent weighted sum of what the other stages found (quantities, dates,
+  names, attribution, hedges, questions, opinion and prediction markers); the embedded default
+  that needs no model file;
+- ``auto`` (default): ``model`` where one ships for the language, else ``features``.
+
+Every claim carries readable ``reasons``: the facts found (always) and what drove the score.
+"""
+
+from __future__ import annotations
+
+import math
+
+from quellenlage.document import Document
+from quellenlage.errors import ConfigurationError
+from quellenlage.report import Claim
+from quellenlage.resources import phrase_regex
+
+SCORER_BACKENDS = ("auto", "model", "features")
+CLAIM_ROLES = ("author", "relayed")
+
+# Weights of the transparent scorer (log-odds); the bias makes a bare sentence not check-worthy.
+WEIGHTS = {
+    "quantity": 1.4, "date": 0.7, "person": 0.5, "organisation": 0.6, "place": 0.35,
+    "named": 0.5, "anonymous": 0.7, "reportative": 0.3, "speculative": -0.5, "uncertain": -0.3,
+    "question": -2.5, "opinion": -0.9, "prediction": -0.4, "short": -1.2,
+}
+BIAS = -0.6
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _load_model_scorer(lang: str):
+    try:
+        from quellenlage.claimmodel import load_scorer
+    except ImportError:
+        return None
+    from quellenlage.errors import ModelError, UnsupportedLanguageError
+
+    try:
+        scorer = load_scorer(lang)
+    except (ModelError, UnsupportedLanguageError):
+        return None
+    return scorer
+
+
+class ClaimsStage:
+    name = "claims"
+    requires = ("sentences", "roles", "entities", "quantities", "dates", "hedges", "attributions")
+    provides = ("claims",)
+
+    def __init__(self, backend: str = "auto") -> None:
+        if backend not in SCORER_BACKENDS:
+            raise ConfigurationError(f"unknown claim scorer '{backend}'", hint=f"choose one of {SCORER_BACKENDS}")
+        self.backend = backend
+
+    def features(self, doc: Document, sentence, facts: dict) -> tuple[float, list[str], dict[str, float]]:
+        """Transparent score, the facts as reasons, and the active features."""
+        lang = sentence.language if sentence.language in ("de", "en") else "en"
+        active: dict[str, float] = {}
+        reasons: list[str] = []
+        if facts["quantities"]:
+            active["quantity"] = 1
+            reasons.append("states a quantity: " + ", ".join(q.text + (f" {q.unit}" if q.unit and q.unit not in q.text else "")
+                                                            for q in facts["quantities"][:3]))
+        if facts["dates"]:
+            active["date"] = 1
+            reasons.append("gives a date: " + ", ".join(f"{d.text} ({d.value})" for d in facts["dates"][:3]))
+        for label, key, word in (("PER", "person", "a person"), ("ORG", "organisation", "an organisation"),
+                                 ("LOC", "place", "a place")):
+            names = sorted({e.name for e in facts["entities"] if e.label == label})
+            if names:
+                active[key] = 1
+                reasons.append(f"names {word}: " + ", ".join(names[:4]))
+        att = facts["attribution"]
+        if att.type == "named":
+            active["named"] = 1
+            reasons.append(f"attributed to a named source: {att.source_text}" + (" (continued report)" if att.carried_over else ""))
+        elif att.type == "anonymous":
+            active["anonymous"] = 1
+            reasons.append(f"attributed to an anonymous source: {att.source_text}")
+        elif att.type == "relayed":
+            reasons.append(f"relayed from {att.source_text}")
+        for h in facts["hedges"]:
+            if h.kind == "question":
+                active["question"] = 1
+                reasons.append("question, not a statement")
+            elif h.kind not in active:
+                active[h.kind] = 1
+                reasons.append({"speculative": "hedged as speculation", "uncertain": "hedged as uncertain",
+                                "reportative": "reported with distance"}[h.kind] + f" ({h.text})")
+        text = sentence.text
+        op = phrase_regex(lang, "opinion").search(text)
+        if op:
+            active["opinion"] = 1
+            reasons.append(f"reads as opinion ({op.group(0)})")
+        pred = phrase_regex(lang, "prediction").search(text)
+        if pred:
+            active["prediction"] = 1
+            reasons.append(f"prediction or conditional ({pred.group(0)})")
+        if len(text.split()) < 5:
+            active["short"] = 1
+            reasons.append("too short to check on its own")
+        score = _sigmoid(BIAS + sum(WEIGHTS[k] * v for k, v in active.items()))
+        return score, reasons, active
+
+    def __call__(self, doc: Document) -> Document:
+        sentences = doc.layer("sentences")
+        attributions = doc.layer("attributions")
+        entity_mentions = [(m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions]
+        candidates = []
+        for sentence, att in zip(sentences, attributions):
+            if sentence.role not in CLAIM_ROLES:
+                continue
+
+            def inside(x, s=sentence):
+                return s.start <= x.start and x.end <= s.end
+
+            ents = []
+            for ms, me, e in entity_mentions:
+                if sentence.start <= ms and me <= sentence.end and e not in ents:
+                    ents.append(e)
+            facts = {"quantities": [q for q in doc.layer("quantities") if inside(q)],
+                     "dates": [d for d in doc.layer("dates") if inside(d)],
+                     "hedges": [h for h in doc.layer("hedges") if inside(h)],
+                     "entities": ents, "attribution": att}
+            candidates.append((sentence, facts))
+        model_scores = self._model_scores(doc, candidates)
+        claims: list[Claim] = []
+        for i, (sentence, facts) in enumerate(candidates):
+            score, reasons, _active = self.features(doc, sentence, facts)
+            subjective = None
+            if model_scores is not None and model_scores[i] is not None:
+                result = model_scores[i]
+                score = float(result.score)
+                subjective = bool(result.subjective)
+                reasons = list(result.reasons) + reasons
+            claims.append(Claim(
+                id=doc.next_id("c"), sentence_id=sentence.id, start=sentence.start, end=sentence.end,
+                text=sentence.text, check_worthy=score >= 0.5, score=round(score, 4), reasons=reasons,
+                subjective=subjective, entities=[e.id for e in facts["entities"]],
+                quantities=facts["quantities"], dates=facts["dates"], attribution=facts["attribution"],
+                hedges=facts["hedges"]))
+        doc.set_layer("claims", claims)
+        return doc
+
+    def _model_scores(self, doc: Document, candidates):
+        if self.backend == "features" or not candidates:
+            doc.backends[self.name] = "features"
+            return None
+        by_lang: dict[str, list[int]] = {}
+        for i, (sentence, _facts) in enumerate(candidates):
+            by_lang.setdefault(sentence.language, []).append(i)
+        results = [None] * len(candidates)
+        used = set()
+        for lang, idx in by_lang.items():
+            scorer = _load_model_scorer(lang)
+            if scorer is None:
+                if self.backend == "model":
+                    from quellenlage.errors import ModelError
+
+                    raise ModelError(f"no trained claim model ships for '{lang}'", hint="use --scorer features")
+                used.add("features")
+                continue
+            for i, r in zip(idx, scorer.score([candidates[i][0].text for i in idx])):
+                results[i] = r
+            used.add(getattr(scorer, "model", "model") if isinstance(getattr(scorer, "model", None), str) else "model")
+        doc.backends[self.name] = "+".join(sorted(used))
+        return results
