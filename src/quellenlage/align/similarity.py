@@ -35,31 +35,56 @@ def _bag(text: str) -> set[str]:
     return {w.lower()[:5] for w in _TOKEN.findall(text) if len(w) > 1}
 
 
+def _bag_matrix(bags: list[set[str]], vocab: dict[str, int]):
+    from scipy import sparse
+
+    rows, cols = [], []
+    for p, bag in enumerate(bags):
+        for w in bag:
+            rows.append(p)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    return rows, cols
+
+
+def _window_matrix(n: int, size: int):
+    from scipy import sparse
+
+    count = n - size + 1
+    rows = np.repeat(np.arange(count), size)
+    cols = (np.arange(count)[:, None] + np.arange(size)[None, :]).ravel()
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                             shape=(count, n))
+
+
 def lexical_sims(derived: list[str], original: list[str],
                  beads: tuple[tuple[int, int], ...]) -> dict[tuple[int, int], np.ndarray]:
-    """Dice overlap of 5-letter word prefixes (cognates, names, numbers) per bead shape."""
+    """Dice overlap of 5-letter word prefixes (cognates, names, numbers) per bead shape.
+
+    A window's bag counts each prefix once per sentence in it (sums of sentence bags).
+    """
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rd, cd = _bag_matrix([_bag(t) for t in derived], vocab)
+    ro, co = _bag_matrix([_bag(t) for t in original], vocab)
+    width = max(len(vocab), 1)
+    X = sparse.csr_matrix((np.ones(len(rd), dtype=np.float32), (rd, cd)),
+                          shape=(len(derived), width))
+    Y = sparse.csr_matrix((np.ones(len(ro), dtype=np.float32), (ro, co)),
+                          shape=(len(original), width))
     out: dict[tuple[int, int], np.ndarray] = {}
-    cache: dict[tuple[str, int], list[set[str]]] = {}
+    win_d: dict[int, object] = {}
+    win_o: dict[int, object] = {}
     for a, b in beads:
         if a > len(derived) or b > len(original):
             continue
-        if ("d", a) not in cache:
-            cache[("d", a)] = [_bag(t) for t in _windows(derived, a)]
-        if ("o", b) not in cache:
-            cache[("o", b)] = [_bag(t) for t in _windows(original, b)]
-        bags_d, bags_o = cache[("d", a)], cache[("o", b)]
-        vocab: dict[str, int] = {}
-        for bag in bags_d + bags_o:
-            for w in bag:
-                vocab.setdefault(w, len(vocab))
-        X = np.zeros((len(bags_d), max(len(vocab), 1)), dtype=np.float32)
-        Y = np.zeros((len(bags_o), max(len(vocab), 1)), dtype=np.float32)
-        for p, bag in enumerate(bags_d):
-            X[p, [vocab[w] for w in bag]] = 1.0
-        for q, bag in enumerate(bags_o):
-            Y[q, [vocab[w] for w in bag]] = 1.0
-        inter = X @ Y.T
-        total = X.sum(1)[:, None] + Y.sum(1)[None, :]
+        if a not in win_d:
+            win_d[a] = (_window_matrix(len(derived), a) @ X).tocsr()
+        if b not in win_o:
+            win_o[b] = (_window_matrix(len(original), b) @ Y).tocsr()
+        xa, yb = win_d[a], win_o[b]
+        inter = (xa @ yb.T).toarray()
+        total = np.asarray(xa.sum(1)) + np.asarray(yb.sum(1)).T
         out[(a, b)] = np.where(total > 0, 2 * inter / np.maximum(total, 1), 0.0)
     return out
 
@@ -71,8 +96,8 @@ def apply_margin(sims: dict[tuple[int, int], np.ndarray], k: int,
     out = {}
     for ab, mat in sims.items():
         kd, ko = min(k, mat.shape[1]), min(k, mat.shape[0])
-        md = np.sort(mat, axis=1)[:, -kd:].mean(1)
-        mo = np.sort(mat, axis=0)[-ko:, :].mean(0)
+        md = np.partition(mat, mat.shape[1] - kd, axis=1)[:, -kd:].mean(1)
+        mo = np.partition(mat, mat.shape[0] - ko, axis=0)[-ko:, :].mean(0)
         out[ab] = mat - alpha * (md[:, None] + mo[None, :]) / 2
     return out
 

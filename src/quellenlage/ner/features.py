@@ -72,9 +72,9 @@ class FeatureExtractor:
         self.clusters = clusters
         self.gazetteer = gazetteer
         self.frequent = frequent  # lower-cased words seen often in lower case (function words)
-        self._cache: dict[str, tuple[list[str], tuple[str, str, str]]] = {}
+        self._cache: dict[str, tuple[list[str], tuple[str, ...]]] = {}
 
-    def _word(self, token: str) -> tuple[list[str], tuple[str, str, str]]:
+    def _word(self, token: str) -> tuple[list[str], tuple[str, ...]]:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
@@ -104,11 +104,11 @@ class FeatureExtractor:
         cl = self.clusters.get(low)
         if cl is not None:
             feats.extend(("c0=" + cl[0], "c1=" + cl[1], "c2=" + cl[2]))
-            ctx_cluster = cl[1]
+            ctx = (low, shape, cl[1], cl[0], cl[2])
         else:
             feats.append("c=?")
-            ctx_cluster = "?"
-        result = (feats, (low, shape, ctx_cluster))
+            ctx = (low, shape, "?", "?", "?")
+        result = (feats, ctx)
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = result
@@ -128,21 +128,25 @@ class FeatureExtractor:
             if g is not None:
                 feats.append("g=" + g)
             if i > 0:
-                pl, ps, pc = words[i - 1][1]
-                feats.extend(("-1w=" + pl, "-1sh=" + ps, "-1c=" + pc, "-1w0=" + pl + "|" + ctx[0]))
+                pl, ps, pc, pc0, pc2 = words[i - 1][1]
+                feats.extend(("-1w=" + pl, "-1sh=" + ps, "-1c=" + pc, "-1c0=" + pc0, "-1c2=" + pc2,
+                              "-1w0=" + pl + "|" + ctx[0]))
                 pg = gaz[i - 1]
                 if pg is not None:
                     feats.append("-1g=" + pg)
                 if i > 1:
-                    feats.append("-2w=" + words[i - 2][1][0])
+                    pp = words[i - 2][1]
+                    feats.extend(("-2w=" + pp[0], "-2c=" + pp[2], "-2sh=" + pp[1]))
             if i + 1 < n:
-                nl, ns, nc = words[i + 1][1]
-                feats.extend(("+1w=" + nl, "+1sh=" + ns, "+1c=" + nc, "+1w0=" + ctx[0] + "|" + nl))
+                nl, ns, nc, nc0, nc2 = words[i + 1][1]
+                feats.extend(("+1w=" + nl, "+1sh=" + ns, "+1c=" + nc, "+1c0=" + nc0, "+1c2=" + nc2,
+                              "+1w0=" + ctx[0] + "|" + nl))
                 ng = gaz[i + 1]
                 if ng is not None:
                     feats.append("+1g=" + ng)
                 if i + 2 < n:
-                    feats.append("+2w=" + words[i + 2][1][0])
+                    nn = words[i + 2][1]
+                    feats.extend(("+2w=" + nn[0], "+2c=" + nn[2], "+2sh=" + nn[1]))
             else:
                 feats.append("eos")
             out.append(feats)
