@@ -30,7 +30,7 @@ class AlignParams:
     lexical_weight: float = 0.3
     margin_k: int = 4
     margin_alpha: float = 0.5
-    exact_max: int = 2
+    exact_max: int = 1
     skip_derived: float = 0.0
     skip_original: float = 0.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS

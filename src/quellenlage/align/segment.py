@@ -56,6 +56,6 @@ def split(text: str, lang: str, *, presegmented: bool = False) -> list[tuple[int
         spans = [_strip(text, m.start(), m.end()) for m in _LINE.finditer(text)]
     else:
         splitter = _pipeline_splitter()
-        spans = splitter(text) if splitter is not None else _fallback_split(text, lang)
+        spans = splitter(text, lang) if splitter is not None else _fallback_split(text, lang)
         spans = [_strip(text, s, e) for s, e in spans]
     return [(s, e) for s, e in spans if e > s and _WORD.search(text, s, e)]

@@ -102,19 +102,27 @@ def apply_margin(sims: dict[tuple[int, int], np.ndarray], k: int,
     return out
 
 
-def embedding_sims(derived: list[str], original: list[str], params) -> dict[tuple[int, int], np.ndarray]:
-    """Embedding + lexical similarity with the margin applied, for each bead shape."""
+def raw_parts(derived: list[str], original: list[str], params
+              ) -> tuple[dict[tuple[int, int], np.ndarray], dict[tuple[int, int], np.ndarray]]:
+    """Embedding cosines and lexical overlaps per bead shape (before weighting and margin)."""
     beads = [(a, b) for a, b in params.beads if a <= len(derived) and b <= len(original)]
     emb_d = window_embeddings(derived, sorted({a for a, _ in beads}), params.exact_max)
     emb_o = window_embeddings(original, sorted({b for _, b in beads}), params.exact_max)
-    lex = lexical_sims(derived, original, tuple(beads)) if params.lexical_weight else {}
-    sims = {}
-    for a, b in beads:
-        mat = emb_d[a] @ emb_o[b].T
-        if lex:
-            mat = mat + params.lexical_weight * lex[(a, b)]
-        sims[(a, b)] = mat
+    emb = {(a, b): emb_d[a] @ emb_o[b].T for a, b in beads}
+    lex = lexical_sims(derived, original, tuple(beads))
+    return emb, lex
+
+
+def combine(emb: dict[tuple[int, int], np.ndarray], lex: dict[tuple[int, int], np.ndarray],
+            params) -> dict[tuple[int, int], np.ndarray]:
+    sims = {ab: emb[ab] + params.lexical_weight * lex[ab] for ab in emb}
     return apply_margin(sims, params.margin_k, params.margin_alpha)
+
+
+def embedding_sims(derived: list[str], original: list[str], params) -> dict[tuple[int, int], np.ndarray]:
+    """Embedding + lexical similarity with the margin applied, for each bead shape."""
+    emb, lex = raw_parts(derived, original, params)
+    return combine(emb, lex, params)
 
 
 def bag_of_words_sims(derived: list[str], original: list[str], params) -> dict[tuple[int, int], np.ndarray]:

@@ -226,3 +226,27 @@ def partial_prf(counts: list[dict]) -> dict:
                     "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
                     "gold": ngold}
     return out
+
+
+def split_document(doc: Document, parts: int) -> list[Document]:
+    """Cut a document into ``parts`` contiguous pieces along its gold beads (for
+    cross-validation when a folder holds a single document)."""
+    size = -(-len(doc.gold) // parts)
+    out = []
+    for k in range(parts):
+        beads = doc.gold[k * size:(k + 1) * size]
+        if not beads:
+            continue
+        de_ids = sorted({i for src, _ in beads for i in src})
+        fr_ids = sorted({j for _, tgt in beads for j in tgt})
+        de_map = {i: n for n, i in enumerate(de_ids)}
+        fr_map = {j: n for n, j in enumerate(fr_ids)}
+        gold = [(tuple(de_map[i] for i in src), tuple(fr_map[j] for j in tgt)) for src, tgt in beads]
+        out.append(Document(f"{doc.name}.{k}", [doc.de[i] for i in de_ids],
+                            [doc.fr[j] for j in fr_ids], gold))
+    return out
+
+
+def read_remarks(path: Path) -> list[str]:
+    return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip()]

@@ -1,0 +1,133 @@
+"""Calibrate the thresholds of `quellenlage compare` (writes models/align/params.json).
+
+    python training/calibrate_align.py --data ../shared/data
+
+Data: Text+Berg dev (textberg-de-fr, GPL-2; only the chosen thresholds ship, no text) for
+sentence alignment, and synthetic partial translations built from it (see
+``quellenlage.evaluation.alignment.make_partial``; seeds 0-7, while benchmarks/compare.py
+reports on seeds 100-119) with author remarks from tests/fixtures/align/remarks.de.txt (our
+own sentences) and subjective sentences of CheckThat! 2025 German train (CC BY-NC-SA 4.0).
+The single dev document is cut into 3 contiguous folds; a grid of parameters is scored by the
+mean strict F1 over the folds plus the mean F1 of "added" and "left out" on the partial cases,
+and the leave-one-fold-out strict F1 is reported. Deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "quellenlage" / "models" / "align" / "params.json"
+REMARKS = ROOT / "tests" / "fixtures" / "align" / "remarks.de.txt"
+
+GRID = {
+    "tau": [-0.05, 0.0, 0.05, 0.1, 0.15],
+    "merge_penalty": [0.05, 0.1, 0.15, 0.2],
+    "lexical_weight": [0.2, 0.4],
+    "margin_alpha": [0.5, 1.0],
+}
+BOW_GRID = {"tau": [-0.05, 0.0, 0.05, 0.1, 0.2], "merge_penalty": [0.0, 0.05, 0.1],
+            "margin_alpha": [0.0, 0.5]}
+
+
+def remark_pool(data: Path, n_subjective: int = 60) -> list[str]:
+    from quellenlage.evaluation.alignment import read_remarks
+
+    pool = read_remarks(REMARKS)
+    path = data / "checkthat2025-subjectivity" / "de" / "train_de.tsv"
+    if path.is_file():
+        with path.open(encoding="utf-8") as handle:
+            subj = [r["sentence"] for r in csv.DictReader(handle, delimiter="\t")
+                    if r["label"] == "SUBJ" and 30 <= len(r["sentence"]) <= 200]
+        random.Random(0).shuffle(subj)
+        pool += subj[:n_subjective]
+    return pool
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    from quellenlage.align.dp import AlignParams, align
+    from quellenlage.align.similarity import apply_margin, combine, raw_parts
+    from quellenlage.evaluation.alignment import (load_documents, make_partial, partial_prf,
+                                                  score, split_document)
+
+    from quellenlage.align.records import Link
+
+    docs = load_documents(args.data / "textberg-de-fr")
+    folds = [piece for doc in docs for piece in split_document(doc, 3)] if len(docs) == 1 else docs
+    pool = remark_pool(args.data)
+    cases = [make_partial(docs[0], pool, seed=s) for s in range(8)]
+    base = AlignParams()
+    fold_parts = [raw_parts(d.de, d.fr, base) for d in folds]
+    case_parts = [raw_parts(c.derived, c.original, base) for c in cases]
+
+    def run(params, parts_list, pairs_fn):
+        return [pairs_fn(i, align(combine(e, l, params), n, m, params))
+                for i, ((e, l), (n, m)) in enumerate(parts_list)]
+
+    def evaluate(params, similarity):
+        def sims(e, l):
+            if similarity == "bow":
+                return apply_margin(l, params.margin_k, params.margin_alpha)
+            return combine(e, l, params)
+        fold_scores = []
+        for d, (e, l) in zip(folds, fold_parts):
+            beads = align(sims(e, l), len(d.de), len(d.fr), params)
+            fold_scores.append(score([(d.gold, [(b.derived, b.original) for b in beads])]))
+        counts = []
+        from quellenlage.evaluation.alignment import score_partial
+        for c, (e, l) in zip(cases, case_parts):
+            beads = align(sims(e, l), len(c.derived), len(c.original), params)
+            links = [Link(b.derived, b.original, 1.0) for b in beads]
+            counts.append(score_partial(c, links))
+        part = partial_prf(counts)
+        strict = [f["strict"]["f1"] for f in fold_scores]
+        objective = sum(strict) / len(strict) + (part["added"]["f1"] + part["left_out"]["f1"]) / 2
+        return objective, strict, part
+
+    results = {}
+    for similarity, grid in (("embedding", GRID), ("bow", BOW_GRID)):
+        keys = list(grid)
+        rows = []
+        for values in itertools.product(*(grid[k] for k in keys)):
+            params = replace(base, **dict(zip(keys, values)))
+            if similarity == "bow":
+                params = replace(params, lexical_weight=0.0)
+            rows.append((params, *evaluate(params, similarity)))
+        best = max(rows, key=lambda r: r[1])
+        # leave one fold out: choose on the other folds (plus the partial cases), test on it
+        held_out = []
+        for k in range(len(folds)):
+            def obj(r, k=k):
+                others = [s for i, s in enumerate(r[2]) if i != k]
+                return sum(others) / len(others) + (r[3]["added"]["f1"] + r[3]["left_out"]["f1"]) / 2
+            choice = max(rows, key=obj)
+            held_out.append(choice[2][k])
+        results[similarity] = {
+            "params": best[0].to_dict(),
+            "dev_fold_strict_f1": best[2],
+            "leave_one_fold_out_strict_f1": held_out,
+            "partial_calibration_cases": best[3],
+        }
+        print(similarity, json.dumps(results[similarity]), file=sys.stderr)
+    out = {"params": results["embedding"]["params"], "bow_params": results["bow"]["params"],
+           "calibration": {k: {kk: vv for kk, vv in v.items() if kk != "params"}
+                           for k, v in results.items()}}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
