@@ -54,6 +54,16 @@ def find_metadata(text: str) -> TextMetadata:
             dates = [d for d in find_dates(text, lang, None, m.end(), le) if not d[3]]
             if dates and meta.published is None:
                 meta.published = dates[0][2]
+    # A dateline: a short first line that is only a place and a date ("Berlin, 14. März 2023").
+    first = re.match(r"\s*([^\n]{4,60})\n", text)
+    if meta.published is None and first:
+        line_start, line_end = first.span(1)
+        for lang in langs:
+            dates = [d for d in find_dates(text, lang, None, line_start, line_end) if not d[3]]
+            rest = (text[line_start:dates[0][0]] + text[dates[0][1]:line_end]).strip(" ,·-–|") if dates else "x" * 40
+            if dates and len(rest.split()) <= 3:
+                meta.published = dates[0][2]
+                break
     # A cited work announced by a title cue: author before the cue, title after it (same line
     # after a colon/quotes, else the next line).
     for lang in langs:

@@ -129,24 +129,20 @@ class FeatureExtractor:
                 feats.append("g=" + g)
             if i > 0:
                 pl, ps, pc, pc0, pc2 = words[i - 1][1]
-                feats.extend(("-1w=" + pl, "-1sh=" + ps, "-1c=" + pc, "-1c0=" + pc0, "-1c2=" + pc2,
-                              "-1w0=" + pl + "|" + ctx[0]))
+                feats.extend(("-1w=" + pl, "-1sh=" + ps, "-1c=" + pc, "-1w0=" + pl + "|" + ctx[0]))
                 pg = gaz[i - 1]
                 if pg is not None:
                     feats.append("-1g=" + pg)
                 if i > 1:
-                    pp = words[i - 2][1]
-                    feats.extend(("-2w=" + pp[0], "-2c=" + pp[2], "-2sh=" + pp[1]))
+                    feats.append("-2w=" + words[i - 2][1][0])
             if i + 1 < n:
                 nl, ns, nc, nc0, nc2 = words[i + 1][1]
-                feats.extend(("+1w=" + nl, "+1sh=" + ns, "+1c=" + nc, "+1c0=" + nc0, "+1c2=" + nc2,
-                              "+1w0=" + ctx[0] + "|" + nl))
+                feats.extend(("+1w=" + nl, "+1sh=" + ns, "+1c=" + nc, "+1w0=" + ctx[0] + "|" + nl))
                 ng = gaz[i + 1]
                 if ng is not None:
                     feats.append("+1g=" + ng)
                 if i + 2 < n:
-                    nn = words[i + 2][1]
-                    feats.extend(("+2w=" + nn[0], "+2c=" + nn[2], "+2sh=" + nn[1]))
+                    feats.append("+2w=" + words[i + 2][1][0])
             else:
                 feats.append("eos")
             out.append(feats)

@@ -9,7 +9,7 @@ saying, a subjunctive, "dass", a colon, first/second person pronouns?).
 from __future__ import annotations
 
 from quellenlage.speech.lexicon import german_lexicons
-from quellenlage.speech.textfeatures import quote_structure, sentence_chunks
+from quellenlage.speech.textfeatures import quote_structure, sentence_chunks, single_quote_inside
 
 # First and second person pronouns (case-sensitive: polite "Sie" but not "sie").
 FIRST_SECOND = frozenset(
@@ -67,6 +67,8 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
     is_cue = [w in cues for w in low]
     is_subj = [w in subj for w in low]
     q = quote_structure(tokens)
+    inq2 = single_quote_inside(tokens)
+    doc_quotes = "D:quotes" if any(q.role) else "D:noquotes"
     chunks = sentence_chunks(tokens)
     c_verb = _cumsum(is_verb)
     c_subj = _cumsum(is_subj)
@@ -97,6 +99,8 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
             f.append("S:cue")
         if e - s <= 4:
             f.append("S:short")
+        f.extend("S:v=" + low[i] for i in range(s, e) if is_verb[i])
+        f.extend("S:k=" + low[i] for i in range(s, e) if is_subj[i])
         last = tokens[e - 1] if e > s else ""
         if last in ("?", "!"):
             f.append("S:end" + last)
@@ -136,6 +140,9 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
             f.append("qlen=" + _bin(q.qend[i] - q.qstart[i]))
             f.append("qfrom=" + _bin(i - q.qstart[i]))
             f.append("qto=" + _bin(q.qend[i] - i))
+        if inq2[i]:
+            f.append("inq2")
+        f.append(doc_quotes)
         if q.role[i]:
             f.append("q=" + q.role[i])
             f.append("qlen=" + _bin(q.qend[i] - q.qstart[i]))

@@ -19,7 +19,7 @@ from quellenlage.errors import ModelError
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features
 from quellenlage.speech.records import SpeechSpan
-from quellenlage.speech.textfeatures import group_chunks
+from quellenlage.speech.textfeatures import group_chunks, quote_structure
 from quellenlage.tokenize import tokenize
 
 INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"}
@@ -37,7 +37,8 @@ def decode_kinds(label: str) -> set[str]:
     return set() if label == "O" else {FROM_INITIAL[c] for c in label}
 
 
-def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+def _runs(flags: list[bool], breaks: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """Maximal runs of true flags; a run also ends after every index in ``breaks``."""
     out = []
     start = -1
     for i, x in enumerate(flags + [False]):
@@ -45,6 +46,9 @@ def _runs(flags: list[bool]) -> list[tuple[int, int]]:
             start = i
         elif not x and start >= 0:
             out.append((start, i))
+            start = -1
+        if start >= 0 and i in breaks:
+            out.append((start, i + 1))
             start = -1
     return out
 
@@ -56,6 +60,7 @@ class TokenTags:
     kinds: list[set[str]]
     roles: list[str]  # "S", "C" or "O"
     chunks: list[tuple[int, int]]
+    breaks: frozenset[int] = frozenset()  # closing quote directly followed by an opening one
 
 
 @dataclass(frozen=True)
@@ -96,13 +101,16 @@ class GermanSpeechTagger:
         if not tokens:
             return TokenTags([], [], [])
         chunks, feats = document_features(tokens)
+        q = quote_structure(tokens)
+        breaks = frozenset(i for i in range(len(tokens) - 1)
+                           if q.role[i] == "close" and q.role[i + 1] == "open")
         kinds: list[set[str]] = []
         roles: list[str] = []
         for s, e in group_chunks(chunks, SEQUENCE_TOKENS):
             xseq = pycrfsuite.ItemSequence(feats[s:e])
             kinds.extend(decode_kinds(lab) for lab in self._kind.tag(xseq))
             roles.extend(self._role.tag(xseq))
-        return TokenTags(kinds, roles, chunks)
+        return TokenTags(kinds, roles, chunks, breaks)
 
     def token_spans(self, tags: TokenTags) -> list[TokenSpan]:
         """Speech spans over token indices, each with its nearest speaker and cue run."""
@@ -115,7 +123,7 @@ class GermanSpeechTagger:
         cue_runs = _runs([r == "C" for r in tags.roles])
         out = []
         for kind in KINDS:
-            for s, e in _runs([kind in k for k in tags.kinds]):
+            for s, e in _runs([kind in k for k in tags.kinds], tags.breaks):
                 out.append(TokenSpan(s, e, kind,
                                      _nearest(spk_runs, s, e, sent_of, tags.chunks),
                                      _nearest(cue_runs, s, e, sent_of, tags.chunks)))

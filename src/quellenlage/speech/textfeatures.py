@@ -37,6 +37,32 @@ def _guillemet_opens(tokens: list[str]) -> str:
     return "»"
 
 
+SINGLE_QUOTES = frozenset("›‹‚‘")
+
+
+def single_quote_inside(tokens: list[str]) -> list[bool]:
+    """Tokens inside single guillemets/low-high quotes (›…‹, ‹…›, ‚…‘); a second level of
+    quotation, or the first level in texts that use single marks only. Apostrophes (' ’) are
+    not quotation marks here."""
+    n = len(tokens)
+    inside = [False] * n
+    opener = ""
+    open_at = -1
+    for i, tok in enumerate(tokens):
+        if tok not in SINGLE_QUOTES:
+            if open_at >= 0 and i - open_at > MAX_QUOTE_TOKENS:
+                open_at = -1
+            continue
+        if open_at < 0:
+            if tok in "›‹‚":
+                open_at, opener = i, tok
+        elif tok != opener:
+            for j in range(open_at + 1, i):
+                inside[j] = True
+            open_at = -1
+    return inside
+
+
 def quote_structure(tokens: list[str]) -> QuoteInfo:
     """Pair double quotation marks over the document.
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from quellenlage.document import Document
 from quellenlage.report import DateExpr
-from quellenlage.resources import table
+from quellenlage.resources import phrase_regex, table
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def _lang(lang: str) -> _Lang:
         ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{M})(?:,?\s+(?P<y>{Y})\b)?", re.I)),
         ("part", re.compile(rf"\b(?P<part>{part})(?:\s+|-)(?:(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
         ("since", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+Jahr(?:e)?\s+|(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
+        ("sincemonth", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+)?(?P<mn>{M})", re.I)),
         ("monthyear", re.compile(rf"\b(?P<mn>{M})\s+(?P<y>{Y})\b", re.I)),
         ("relmonth", re.compile(rf"\b(?P<rel>{past})\s+(?P<mn>{M})", re.I)),
         ("relweekday", re.compile(rf"\b(?P<rel>{past})\s+(?P<wd>{W})", re.I)),
@@ -71,7 +72,7 @@ def _lang(lang: str) -> _Lang:
         ("ago", re.compile(ago, re.I)),
         ("day", re.compile(rf"\b(?P<day>{days})\b", re.I)),
         ("month", re.compile(rf"\b(?:im|in|Im|In)\s+(?P<mn>{M})", re.I)),
-        ("weekday", re.compile(rf"\b(?:am|vom|von|seit|on|since|last)\s+(?P<wd>{W})", re.I)),
+        ("weekday", re.compile(rf"\b(?P<prep>am|vom|von|seit|on|since|last)\s+(?P<wd>{W})", re.I)),
         ("year", re.compile(rf"{year_ctx}(?P<y>{Y})\b", re.I)),
     ]
     return _Lang(months, weekdays, words, numbers, tuple(patterns))
@@ -110,7 +111,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None) -> tuple[str, bool] | None:
+def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None, future: bool = False) -> tuple[str, bool] | None:
     """ISO value and relative flag for one match, or None when the match is not a date."""
     month = L.months.get(g["mn"].lower()) if g.get("mn") else None
     if kind in ("numeric", "iso", "us", "dmy"):
@@ -143,6 +144,11 @@ def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None) -> tuple[str, bo
     if kind == "since":
         start = f"{int(g['y'])}-{month:02d}" if month else g["y"]
         return f"{start}/..", False
+    if kind == "sincemonth":
+        if ref is None:
+            return f"XXXX-{month:02d}/..", True
+        y, m = _month_near(month, ref, "past" if month != ref.month else "this")
+        return f"{y}-{m:02d}/..", True
     if kind == "monthyear":
         return f"{int(g['y'])}-{month:02d}", False
     if kind == "year":
@@ -158,7 +164,8 @@ def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None) -> tuple[str, bo
         wd = L.weekdays.get(name, L.weekdays.get(name[:-1]))
         if wd is None:
             return None
-        direction = L.words.get((g.get("rel") or "").lower(), "past")
+        default = "future" if future and kind == "weekday" and g.get("prep", "").lower() in ("am", "on") else "past"
+        direction = L.words.get((g.get("rel") or "").lower(), default)
         if ref is None:
             return f"XXXX-WXX-{wd + 1}", True
         delta = (ref.weekday() - wd) % 7
@@ -199,8 +206,10 @@ def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None) -> tuple[str, bo
 def find_dates(text: str, lang: str, reference: dt.date | None, start: int = 0, end: int | None = None
                ) -> list[tuple[int, int, str, bool]]:
     """``(start, end, iso_value, relative)`` for the date expressions in ``text[start:end]``."""
-    L = _lang(lang if lang in ("de", "en") else "en")
+    lang = lang if lang in ("de", "en") else "en"
+    L = _lang(lang)
     end = len(text) if end is None else end
+    future = bool(phrase_regex(lang, "date_future_markers").search(text, start, end))
     found: list[tuple[int, int, str, bool]] = []
     taken: list[tuple[int, int]] = []
     candidates = []
@@ -211,7 +220,7 @@ def find_dates(text: str, lang: str, reference: dt.date | None, start: int = 0, 
         s, e = m.span()
         if any(s < te and ts < e for ts, te in taken):
             continue
-        resolved = _resolve(kind, m.groupdict(), L, reference)
+        resolved = _resolve(kind, m.groupdict(), L, reference, future)
         if resolved is None:
             continue
         taken.append((s, e))

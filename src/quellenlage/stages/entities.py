@@ -62,7 +62,9 @@ def _is_org_word(gaz: _Gaz, word: str) -> bool:
     if word in gaz.org_words:
         return True
     lower = word.lower()
-    return any(len(lower) > len(w) + 3 and lower.endswith(w.lower()) and len(w) >= 5 for w in gaz.org_words)
+    stems = {lower, lower[:-1], lower[:-2]} if lower.endswith(("s", "es", "en", "n")) else {lower}
+    return any(len(stem) > len(w) + 3 and stem.endswith(w.lower()) and len(w) >= 5
+               for w in gaz.org_words for stem in stems)
 
 
 def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -249,6 +251,26 @@ class EntitiesStage:
                 found.append((s, e, label))
         return sorted(found), "model+gazetteer"
 
+    @staticmethod
+    def _surname_mentions(doc: Document, raw: list) -> list:
+        """Surnames of full-name persons elsewhere in the text are that person ("Markus Lewe" ... "Lewe")."""
+        surnames = {m[3].split()[-1] for m in raw if m[2] == "PER" and len(m[3].split()) > 1}
+        surnames = {x for x in surnames if len(x) > 2 and x[:1].isupper()}
+        if not surnames:
+            return raw
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(x) for x in sorted(surnames, key=len, reverse=True))
+                             + r")s?(?![\w-])")
+        taken = [(m[0], m[1]) for m in raw]
+        added = []
+        for sentence in doc.layer("sentences"):
+            if sentence.role in ("elision", "boilerplate"):
+                continue
+            for m in pattern.finditer(doc.text, sentence.start, sentence.end):
+                if not any(m.start() < e and s < m.end() for s, e in taken):
+                    added.append((m.start(), m.end(), "PER", m.group(0), sentence.id))
+                    taken.append(m.span())
+        return sorted(raw + added)
+
     def __call__(self, doc: Document) -> Document:
         raw: list[tuple[int, int, str, str, str]] = []
         used = set()
@@ -259,6 +281,7 @@ class EntitiesStage:
             used.add(backend)
             for s, e, label in spans:
                 raw.append((s, e, label, doc.text[s:e], sentence.id))
+        raw = self._surname_mentions(doc, raw)
         clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text)
         grouped: dict[int, list[int]] = {}
         for i, c in enumerate(clusters):

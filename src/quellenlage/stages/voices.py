@@ -29,7 +29,7 @@ from quellenlage.stages.segment import ELISION, URL_LINE
 
 _QUOTE_HEADER = re.compile(
     r"^(?:Zitat(?:\s+von)?\s+(?P<n1>[^:\n]{1,60})|(?P<n2>[^\n:]{1,60}?)\s+(?:schrieb|schreibt|wrote|writes|said)"
-    r"(?:\s+am\s+[^:\n]{1,40}|\s+on\s+[^:\n]{1,40})?)\s*:\s*$", re.IGNORECASE)
+    r"(?:\s+(?:am|on)\s+[^\n]{1,40}?)?)\s*:\s*$", re.IGNORECASE)
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>|&gt;)")
 _WORDS = re.compile(r"\w+")
 

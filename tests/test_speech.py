@@ -1,0 +1,140 @@
+"""German speech tagger: spans, kinds, speakers on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from quellenlage.errors import DataError, UnsupportedLanguageError
+from quellenlage.speech import SpeechSpan, load_speech_tagger
+from quellenlage.speech.corpora import read_rw_file
+from quellenlage.speech.tagger_de import decode_kinds, encode_kinds
+from quellenlage.speech.textfeatures import quote_structure, sentence_chunks
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_speech_tagger("de")
+
+
+def _covered(spans: list[SpeechSpan], text: str, kind: str) -> str:
+    return " ".join(text[s.start:s.end] for s in spans if s.kind == kind)
+
+
+def test_loader_is_cached():
+    assert load_speech_tagger("de") is load_speech_tagger("de")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", ""])
+def test_unsupported_language_names_supported_ones(lang):
+    with pytest.raises(UnsupportedLanguageError) as err:
+        load_speech_tagger(lang)
+    assert "de" in err.value.one_line()
+
+
+def test_direct_speech_in_quotes_with_speaker(tagger):
+    text = "»Wir werden das Gesetz nicht ändern«, sagte der Minister am Montag in Berlin."
+    spans = tagger.find(text)
+    direct = [s for s in spans if s.kind == "direct"]
+    assert direct, spans
+    sp = direct[0]
+    assert "Gesetz" in text[sp.start:sp.end]
+    assert "Montag" not in text[sp.start:sp.end]
+    assert sp.speaker is not None
+    assert "Minister" in text[sp.speaker[0]:sp.speaker[1]]
+
+
+def test_direct_speech_with_lower_quotes_and_colon(tagger):
+    text = "Die Kanzlerin erklärte: „Die Lage ist ernst, aber wir haben einen Plan.“ Dann ging sie."
+    covered = _covered(tagger.find(text), text, "direct")
+    assert "Lage ist ernst" in covered
+    assert "Dann ging sie" not in covered
+
+
+def test_indirect_speech_with_subjunctive(tagger):
+    text = ("Der Sprecher sagte, die Regierung habe keine Kenntnis von dem Vorfall gehabt "
+            "und werde den Bericht prüfen.")
+    covered = _covered(tagger.find(text), text, "indirect")
+    assert "Regierung habe keine Kenntnis" in covered
+
+
+def test_indirect_speech_with_dass(tagger):
+    text = "Sie behauptete, dass der Bürgermeister von dem Plan gewusst habe."
+    covered = _covered(tagger.find(text), text, "indirect")
+    assert "Bürgermeister" in covered
+
+
+@pytest.mark.parametrize("text", [
+    "Der Zug fuhr um acht Uhr ab und kam pünktlich in Hamburg an.",
+    "Die Preise für Strom sind im letzten Jahr um zehn Prozent gestiegen.",
+    "Im Garten blühen die Rosen, und die Kinder spielen auf der Wiese.",
+])
+def test_plain_narration_has_no_direct_or_indirect_speech(tagger, text):
+    spans = tagger.find(text)
+    assert not [s for s in spans if s.kind in ("direct", "indirect")], spans
+
+
+def test_offsets_point_into_the_text_and_several_sentences_work(tagger):
+    text = ("Es regnete. »Ich komme morgen«, rief Anna. Der Minister sagte, er sei nicht "
+            "informiert worden. Danach war es still.")
+    spans = tagger.find(text)
+    assert spans
+    for sp in spans:
+        assert 0 <= sp.start < sp.end <= len(text)
+        assert text[sp.start:sp.end].strip() == text[sp.start:sp.end]
+        for part in (sp.speaker, sp.cue):
+            if part is not None:
+                assert 0 <= part[0] < part[1] <= len(text)
+    assert "Ich komme morgen" in _covered(spans, text, "direct")
+
+
+def test_empty_text_gives_no_spans(tagger):
+    assert tagger.find("") == []
+    assert tagger.find("   \n ") == []
+
+
+def test_kind_label_round_trip():
+    for kinds in ({"direct"}, {"direct", "reported"}, {"indirect", "free_indirect"}, set()):
+        assert decode_kinds(encode_kinds(kinds)) == kinds
+    assert encode_kinds(set()) == "O"
+
+
+def test_quote_pairing_german_and_swiss_guillemets():
+    toks = "» Ja « , sagte er . „ Nein “ .".split()
+    q = quote_structure(toks)
+    assert q.inside == [False, True, False, False, False, False, False, False, True, False, False]
+    swiss = "« Oui » , dit-il .".split()
+    assert quote_structure(swiss).inside[1] is True
+
+
+def test_sentence_chunks_keep_closing_quotes_and_skip_lowercase():
+    toks = "Er sagte : » Gut . « Dann ging er . und so weiter".split()
+    chunks = sentence_chunks(toks)
+    assert [toks[s:e] for s, e in chunks][0][-1] == "«"
+    assert chunks[-1][1] == len(toks)
+    assert len(chunks) == 2
+
+
+def test_reader_rejects_a_file_without_header(tmp_path):
+    bad = tmp_path / "x.tsv"
+    bad.write_text("foo\tbar\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        read_rw_file(bad)
+
+
+def test_reader_parses_kinds_speakers_and_cues(tmp_path):
+    header = "tok\tnormtok\tlemma\tpos\trfpos\tsentstart\tstwr\tframe\tspeaker\tintexpr\tnote"
+    rows = [
+        "»\t\"\t\"\t$(\t-\tyes\tdirect.speech.1\t-\t-\t-\t-",
+        "Ja\tJa\tja\tPTKANT\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        "«\t\"\t\"\t$(\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        "sagte\tsagte\tsagen\tVVFIN\t-\tno\t-\tframe.1\t-\tintexpr.1\t-",
+        "er\ter\ter\tPPER\t-\tno\t-\tframe.1\tspeaker._1_2\t-\t-",
+        "dies\tdies\tdies\tPDS\t-\tno\tindirect freeIndirect.speech.2\t-\t-\t-\t-",
+    ]
+    path = tmp_path / "s.tsv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    doc = read_rw_file(path)
+    assert doc.kinds[1] == {"direct"}
+    assert doc.kinds[5] == {"indirect", "free_indirect"}
+    assert doc.speakers == {1: [4], 2: [4]}
+    assert doc.cues == {1: [3]}
