@@ -31,16 +31,20 @@ def build_report(doc: Document, pipeline: Pipeline | None = None) -> Report:
 
 def analyze(source: str | Path | bytes, *, lang: str | None = None, date: str | None = None,
             allow_private: bool = False, entities: str = "auto", scorer: str = "auto",
-            max_chars: int | None = None, original: str | Path | None = None,
+            max_chars: int | None = None, input_format: str = "auto", original: str | Path | None = None,
             progress: Callable[[str], None] | None = None) -> Report:
     """Analyse one document: a path, a URL, raw bytes, or the text itself.
 
     ``lang`` forces the language (``None``/``"auto"`` detects it), ``date`` (ISO 8601) is the
     reference for relative dates, ``entities``/``scorer`` choose backends, and ``original`` (a
     path or URL of the source article) lets the translation comparison decide which sentences
-    are relayed.
+    are relayed. ``input_format`` is ``auto`` (HTML is recognised), ``text`` or ``html``.
     """
-    options = {"lang": lang, "date": date}
+    if input_format not in ("auto", "text", "html"):
+        from quellenlage.errors import ConfigurationError
+
+        raise ConfigurationError(f"unknown input format '{input_format}'", hint="choose auto, text or html")
+    options = {"lang": lang, "date": date, "html": {"auto": None, "text": False, "html": True}[input_format]}
     if max_chars is not None:
         options["max_chars"] = max_chars
     doc = load_document(source, allow_private=allow_private, **options)

@@ -10,7 +10,7 @@ from importlib import resources
 import numpy as np
 
 from quellenlage.align.dp import AlignParams, Bead, align
-from quellenlage.align.records import Comparison, Link, Sentence
+from quellenlage.align.records import Comparison, Link, Sentence, SentenceRole
 from quellenlage.errors import EmptyInputError, ModelError, UnsupportedLanguageError
 
 PARAMS_FILE = "params.json"
@@ -130,18 +130,15 @@ def align_texts(derived: str, original: str, *, presegmented: bool = False,
                       model=MODEL_NAME, params=params.to_dict())
 
 
-def roles_from_alignment(comparison: Comparison) -> list[dict]:
-    """Per derived sentence: ``relayed`` (it renders original sentences) or ``author``.
-
-    Each item is ``{"role": ..., "original": [j, ...], "score": float}``, in the order of
-    ``comparison.derived``; ``original`` is empty for the author's own sentences.
-    """
-    out = [{"role": "author", "original": [], "score": 0.0} for _ in comparison.derived]
+def roles_from_alignment(comparison: Comparison) -> list[SentenceRole]:
+    """Per derived sentence (in order): ``relayed`` with the original sentences it renders,
+    or ``author`` when it has no counterpart in the original. ``score`` is the link's
+    confidence."""
+    out = [SentenceRole("author", (), 0.0) for _ in comparison.derived]
     for link in comparison.links:
         for i in link.derived:
             if link.original:
-                out[i] = {"role": "relayed", "original": list(link.original),
-                          "score": round(link.score, 4)}
+                out[i] = SentenceRole("relayed", tuple(link.original), link.score)
             else:
-                out[i] = {"role": "author", "original": [], "score": round(link.score, 4)}
+                out[i] = SentenceRole("author", (), link.score)
     return out

@@ -133,3 +133,16 @@ class Comparison:
             "original_sentences": [s.to_dict() for s in self.original],
             "links": [link.to_dict() for link in self.links],
         }
+
+
+@dataclass(frozen=True)
+class SentenceRole:
+    """The role of one derived sentence given the alignment: ``relayed`` (it renders the
+    ``original`` sentences) or ``author`` (no counterpart: the author's own words)."""
+
+    role: str
+    original: tuple[int, ...]
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"role": self.role, "original": list(self.original), "score": round(self.score, 4)}

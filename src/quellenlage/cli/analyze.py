@@ -32,6 +32,7 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
         scorer: str = typer.Option("auto", "--scorer", help="claim scorer: auto | model | features"),
         original: Optional[str] = typer.Option(None, "--original", help="the original article (path or URL) "
                                                "this text translates or excerpts"),
+        input_format: str = typer.Option("auto", "--input-format", help="auto | text | html"),
         lines: bool = typer.Option(False, "--lines", help="treat every input line as its own document (JSONL out)"),
         max_chars: int = typer.Option(5_000_000, "--max-chars", help="refuse texts longer than this"),
     ) -> None:
@@ -53,7 +54,8 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
                 typer.echo(f"error: [Q400] --date '{date}' is not an ISO 8601 date (e.g. 2022-01-12)", err=True)
                 raise typer.Exit(2)
         options = dict(lang=None if lang == "auto" else lang, date=date, allow_private=allow_private,
-                       entities=entities, scorer=scorer, max_chars=max_chars, original=original)
+                       entities=entities, scorer=scorer, max_chars=max_chars, original=original,
+                       input_format=input_format)
         sources: list[tuple[str, object]] = []
         for item in inputs:
             if item == "-":
@@ -69,7 +71,9 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
                     raise typer.Exit(3)
                 sources += [(f"{item}:{i + 1}", line) for i, line in enumerate(path.read_bytes().splitlines()) if line.strip()]
             else:
-                sources.append((item, item))
+                from quellenlage.ingest import is_url
+
+                sources.append((item, item if is_url(item) else Path(item)))
         batch = len(sources) > 1 or lines
         out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
         try:

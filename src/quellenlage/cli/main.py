@@ -24,6 +24,7 @@ app.add_typer(evaluate_app, name="evaluate")
 # One module per command group; each defines register(app, evaluate_app).
 COMMAND_MODULES = [
     "quellenlage.cli.analyze",
+    "quellenlage.cli.compare",
     "quellenlage.cli.speech",
     "quellenlage.cli.ner",
 ]

@@ -20,7 +20,7 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(head):
         return True
     tags = len(_TAG.findall(head))
-    return tags >= 5 and tags * 20 > len(head.split())
+    return tags >= 10 and tags * 3 > len(head.split())
 
 
 def declared_charset(data: bytes) -> str | None:

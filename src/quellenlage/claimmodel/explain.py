@@ -1,0 +1,139 @@
+"""Readable reasons for a claims decision: which words and signals drove it.
+
+A head is linear, so every part of the margin can be traced: each n-gram's share is spread
+over the tokens it came from (a word, half of each bigram it is in, the character n-grams of
+the token), the cue signals have their own weights, and the sentence embedding (accurate
+variant) adds one more term. The reasons name the strongest parts in the decision's direction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from quellenlage.claimmodel.features import CUE_NAMES, CUE_WORDS, TextFeatures, token_char_ngrams
+from quellenlage.claimmodel.model import Head, Vocabulary
+
+TOP_WORDS = 4
+TOP_CUES = 3
+MIN_SHARE = 0.05   # a part must carry at least this much margin to be named
+
+OPINION_CUES = ("evaluative", "opinion_marker", "intensifier", "exclamation", "question",
+                "first_person_singular", "modal", "hedge", "all_caps", "second_person")
+FACT_CUES = ("number", "year", "percent", "money", "quantity_word", "number_word", "date_word",
+             "proper_names", "reporting", "quote")
+
+
+def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
+                        ind: np.ndarray, val: np.ndarray) -> list[tuple[str, float]]:
+    """(token as written, share of the margin) per distinct word, strongest first."""
+    weight = {vocab.terms[j]: float(v) * float(head.coef[j]) for j, v in zip(ind.tolist(), val)}
+    if not weight:
+        return []
+    counts = feats.ngrams
+    lower = feats.lower
+    per_word: dict[str, float] = defaultdict(float)
+    shown: dict[str, str] = {}
+    for i, low in enumerate(lower):
+        share = 0.0
+        key = "w:" + low
+        share += weight.get(key, 0.0) / counts[key] if key in weight else 0.0
+        for a, b in ((i - 1, i), (i, i + 1)):
+            if 0 <= a and b < len(lower):
+                key = f"w:{lower[a]} {lower[b]}"
+                if key in weight:
+                    share += weight[key] / counts[key] / 2
+        for key in token_char_ngrams(low):
+            if key in weight:
+                share += weight[key] / counts[key]
+        per_word[low] += share
+        shown.setdefault(low, feats.tokens[i])
+    items = [(shown[w], s) for w, s in per_word.items()
+             if any(ch.isalnum() for ch in w) or w in ("?", "!")]
+    return sorted(items, key=lambda item: -abs(item[1]))
+
+
+def cue_contributions(head: Head, feats: TextFeatures) -> list[tuple[str, float]]:
+    parts = head.cue_scale * head.coef_cues * np.asarray(feats.cues)
+    return sorted(((name, float(p)) for name, p in zip(CUE_NAMES, parts) if p != 0.0),
+                  key=lambda item: -abs(item[1]))
+
+
+def _quote(words) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _cue_phrase(name: str, feats: TextFeatures) -> str:
+    words = list(dict.fromkeys(feats.cue_hits.get(name, ())))[:3]
+    text = CUE_WORDS[name]
+    if words and name not in ("short", "length", "question", "exclamation"):
+        text += f" ({_quote(words)})"
+    return text
+
+
+def _embedding_share(head: Head, emb) -> float:
+    if head.coef_embed is None or emb is None:
+        return 0.0
+    return float(head.coef_embed @ emb)
+
+
+def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
+                  m: float) -> list[str]:
+    """Reasons for the check-worthiness decision (margin ``m``)."""
+    sign = 1.0 if m >= 0 else -1.0
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val)
+             if s * sign >= MIN_SHARE][:TOP_WORDS]
+    cues = [name for name, s in cue_contributions(head, feats)
+            if s * sign >= MIN_SHARE and name not in ("length",)][:TOP_CUES]
+    reasons = []
+    if m >= 0:
+        head_line = "check-worthy: reads as a checkable claim of fact"
+        if cues:
+            head_line += "; it " + "; it ".join(_cue_phrase(c, feats) for c in cues)
+        reasons.append(head_line)
+        if words:
+            reasons.append(f"model: strongest check-worthiness signals: {_quote(words)}")
+    else:
+        head_line = "not check-worthy: no checkable claim of fact stands out"
+        if cues:
+            head_line += "; it " + "; it ".join(_cue_phrase(c, feats) for c in cues)
+        reasons.append(head_line)
+        if words:
+            reasons.append(f"model: strongest signals against check-worthiness: {_quote(words)}")
+    share = _embedding_share(head, emb)
+    if share * sign >= 0.25:
+        reasons.append("model: the sentence's overall meaning (embedding) points the same way")
+    return reasons
+
+
+def subjectivity_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
+                         m: float) -> list[str]:
+    """Reasons for the subjectivity decision (margin ``m``)."""
+    sign = 1.0 if m >= 0 else -1.0
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val)
+             if s * sign >= MIN_SHARE][:TOP_WORDS]
+    cue_names = [name for name, s in cue_contributions(head, feats)
+                 if s * sign >= MIN_SHARE and name != "length"][:TOP_CUES]
+    if m >= 0:
+        markers: list[str] = []
+        for name in ("opinion_marker", "evaluative", "intensifier"):
+            markers += [w for w in feats.cue_hits.get(name, ()) if w.lower() not in
+                        {x.lower() for x in markers}]
+        shown = list(dict.fromkeys(markers + words))[:TOP_WORDS + 1]
+        line = "reads as opinion"
+        if shown:
+            line += f" (words: {_quote(shown)})"
+        reasons = [line]
+        extra = [c for c in cue_names if c not in ("evaluative", "opinion_marker", "intensifier")]
+        if extra:
+            reasons.append("subjectivity signals: it " + "; it ".join(_cue_phrase(c, feats) for c in extra))
+    else:
+        line = "reads as a statement of fact, not an opinion"
+        if words:
+            line += f" (strongest signals: {_quote(words)})"
+        reasons = [line]
+    share = _embedding_share(head, emb)
+    if share * sign >= 0.25:
+        reasons.append("model: the sentence's overall meaning (embedding) points the same way")
+    return reasons

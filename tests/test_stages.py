@@ -1,0 +1,119 @@
+"""Parametrised tables for the dates, quantities, hedges and entity-merging stages (with negatives)."""
+
+import datetime as dt
+
+import pytest
+
+from quellenlage.stages.dates import find_dates
+from quellenlage.stages.entities import merge_key, merge_mentions, rule_mentions
+from quellenlage.stages.hedges import find_hedges
+from quellenlage.stages.quantities import find_quantities
+
+REF = dt.date(2022, 1, 12)  # a Wednesday
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("de", "im Mai 2021", [("Mai 2021", "2021-05")]),
+    ("de", "im letzten November", [("letzten November", "2021-11")]),
+    ("de", "Ende 2019", [("Ende 2019", "2019-10/2019-12")]),
+    ("de", "seit 2005", [("seit 2005", "2005/..")]),
+    ("de", "Im März soll es soweit sein", [("Im März", "2022-03")]),
+    ("de", "die Sitzung von Montag", [("von Montag", "2022-01-10")]),
+    ("de", "am 3. Mai 2020", [("3. Mai 2020", "2020-05-03")]),
+    ("de", "(12.01.2022 22:19)", [("12.01.2022 22:19", "2022-01-12T22:19")]),
+    ("de", "gestern und vorgestern", [("gestern", "2022-01-11"), ("vorgestern", "2022-01-10")]),
+    ("de", "vor drei Jahren", [("vor drei Jahren", "2019")]),
+    ("de", "nächste Woche", [("nächste Woche", "2022-W03")]),
+    ("en", "late 2019", [("late 2019", "2019-10/2019-12")]),
+    ("en", "since 2005", [("since 2005", "2005/..")]),
+    ("en", "last November", [("last November", "2021-11")]),
+    ("en", "on Monday", [("on Monday", "2022-01-10")]),
+    ("en", "He will speak on Friday", [("on Friday", "2022-01-14")]),
+    ("en", "January 12, 2022", [("January 12, 2022", "2022-01-12")]),
+    ("en", "two weeks ago", [("two weeks ago", "2021-W52")]),
+    # negatives: no date
+    ("de", "Die Armee hat 2019 Soldaten verlegt", []),
+    ("de", "Mai ist ein Name; die Mail kam", []),
+    ("de", "vor covid war alles anders", []),
+    ("en", "May I ask a question?", []),
+    ("en", "He won 2019 votes", []),
+])
+def test_dates(lang, text, expected):
+    found = [(text[s:e], v) for s, e, v, _rel in find_dates(text, lang, REF)]
+    assert found == expected
+
+
+def test_relative_dates_without_reference_stay_unresolved():
+    [(s, e, value, relative)] = find_dates("im letzten November", "de", None)
+    assert value == "XXXX-11" and relative
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("de", "22 Amerikaner, 16 Türken und 6 Israeli", [("22", 22, "Amerikaner"), ("16", 16, "Türken"), ("6", 6, "Israeli")]),
+    ("de", "8000 Salafi-jihadistische Kämpfer", [("8000", 8000, "Kämpfer")]),
+    ("de", "zweiundzwanzig Menschen", [("zweiundzwanzig", 22, "Menschen")]),
+    ("de", "2,5 Millionen Euro", [("2,5 Millionen", 2_500_000, "EUR")]),
+    ("de", "8.000 Menschen", [("8.000", 8000, "Menschen")]),
+    ("de", "ein Plus von 17 Prozent", [("17", 17, "%")]),
+    ("en", "two dozen protesters", [("two dozen", 24, "protesters")]),
+    ("en", "$3 billion", [("$3 billion", 3_000_000_000, "USD")]),
+    ("en", "1,200 troops and 2.5 million people", [("1,200", 1200, "troops"), ("2.5 million", 2_500_000, "people")]),
+    # negatives
+    ("de", "ein Knoten im Nebel", []),
+    ("de", "MI6 und G7", []),
+    ("en", "one of them", []),
+])
+def test_quantities(lang, text, expected):
+    found = [(text[s:e], v, u) for s, e, v, u in find_quantities(text, lang)]
+    assert [(t, pytest.approx(v), u) for t, v, u in expected] == found
+
+
+@pytest.mark.parametrize("lang, text, kinds", [
+    ("de", "Der Westen dürfte gelähmt gewesen sein.", ["speculative"]),
+    ("de", "In unserem Fall scheint das der Chef gewesen zu sein.", ["uncertain"]),
+    ("de", "Im März soll die Stadt gekürt werden.", ["reportative"]),
+    ("de", "Er ist angeblich geflohen.", ["reportative"]),
+    ("de", "Findet die Zusammenarbeit ihr Ende?", ["question"]),
+    ("en", "The minister allegedly lied.", ["reportative"]),
+    ("en", "It may rain tomorrow.", ["speculative"]),
+    ("en", "He apparently left.", ["uncertain"]),
+    # negatives: deontic "sollte", plain statements
+    ("de", "Aber irgendetwas sollte jetzt passieren.", []),
+    ("de", "Der Flughafen wurde umgerüstet.", []),
+    ("en", "The minister resigned on Monday.", []),
+])
+def test_hedges(lang, text, kinds):
+    assert [k for _s, _e, k in find_hedges(text, lang)] == kinds
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Massimov", "Massimow", True),
+    ("Tokajew", "Tokayev", True),
+    ("Nasarbajew", "Nazarbayev", True),
+    ("Patruschew", "Patrushev", True),
+    ("Kasachstan", "Kirgistan", False),
+    ("Müller", "Miller", False),
+])
+def test_merge_key_links_spelling_variants_only(a, b, same):
+    assert (merge_key(a) == merge_key(b)) is same
+
+
+def test_merging_joins_inflection_surnames_and_acronyms():
+    text = "Kasachstans Präsident Nikolai Patruschew und der KNB (Nationales Sicherheitskomitee). Patruschew in Kasachstan."
+    mentions = [(s, e, label, text[s:e]) for s, e, label in rule_mentions(text, "de")]
+    clusters = merge_mentions(mentions, text)
+    by_text = {m[3]: c for m, c in zip(mentions, clusters)}
+    assert by_text["Kasachstans"] == by_text["Kasachstan"]
+    assert by_text["Patruschew"] == by_text["Nikolai Patruschew"]
+    assert by_text["KNB"] == by_text["Nationales Sicherheitskomitee"]
+    assert len({by_text["Kasachstan"], by_text["Patruschew"], by_text["KNB"]}) == 3
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("de", "Präsident Tokajew traf die CSTO in Almaty.", [("Tokajew", "PER"), ("CSTO", "ORG"), ("Almaty", "LOC")]),
+    ("de", "Jonathan Powell vom britischen MI6 war dort.", [("Jonathan Powell", "PER"), ("MI6", "ORG")]),
+    ("en", "According to the United Nations, aid reached Odesa.", [("United Nations", "ORG"), ("Odesa", "LOC")]),
+    ("de", "Der Flughafen wurde zu einem Zentrum umgerüstet.", []),
+])
+def test_rule_entities(lang, text, expected):
+    assert [(text[s:e], label) for s, e, label in rule_mentions(text, lang)] == expected
