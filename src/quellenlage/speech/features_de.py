@@ -99,8 +99,6 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
             f.append("S:cue")
         if e - s <= 4:
             f.append("S:short")
-        f.extend("S:v=" + low[i] for i in range(s, e) if is_verb[i])
-        f.extend("S:k=" + low[i] for i in range(s, e) if is_subj[i])
         last = tokens[e - 1] if e > s else ""
         if last in ("?", "!"):
             f.append("S:end" + last)

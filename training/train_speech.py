@@ -1,0 +1,144 @@
+"""Train the German speech tagger (two CRFs) on Corpus REDEWIEDERGABE.
+
+    python training/train_speech.py --data ../shared/data            # shipped model (all samples)
+    python training/train_speech.py --data ../shared/data --dev      # train split only, dev scores
+
+Deterministic: the split is a hash of the file name (85/15), L-BFGS has no randomness, the
+feature order follows the sorted file list. The shipped model is trained on all 713 samples
+available; ``--dev`` trains on the train split and prints the dev scores recorded in the model
+card and in quality/speech.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from quellenlage.evaluation.speech import evaluate_documents, is_dev  # noqa: E402
+from quellenlage.speech.corpora import read_rw_folder  # noqa: E402
+from quellenlage.speech.features_de import document_features, stack_features  # noqa: E402
+from quellenlage.speech.tagger_de import SEQUENCE_TOKENS, GermanSpeechTagger, encode_kinds
+from quellenlage.speech.textfeatures import group_chunks  # noqa: E402
+
+MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "speech"
+KIND_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.minfreq": 2,
+               "feature.possible_transitions": True}
+STACK = True  # train and ship the second-pass kind CRF
+ROLE_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.minfreq": 2,
+               "feature.possible_transitions": True}
+
+
+def _role(doc, i: int) -> str:
+    if i in doc.speaker_tokens:
+        return "S"
+    if i in doc.cue_tokens:
+        return "C"
+    return "O"
+
+
+def _fold(name: str) -> int:
+    return int(hashlib.md5(("fold:" + name).encode("utf-8")).hexdigest(), 16) % 2
+
+
+def _train_crf(items, params: dict, path: Path, name: str, log) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for xseq, yseq in items:
+        trainer.append(xseq, yseq)
+    t0 = time.time()
+    trainer.select("lbfgs", "crf1d")
+    trainer.set_params(params)
+    trainer.train(str(path))
+    log(f"trained {name} CRF in {time.time() - t0:.0f} s -> {path.name} "
+        f"({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def train(docs, kind_path: Path, role_path: Path, stack_path: Path | None = None,
+          log=print) -> None:
+    """Train the kind and role CRFs; with ``stack_path`` also the second-pass kind CRF, whose
+    training features come from two-fold out-of-fold first-pass labels."""
+    import pycrfsuite
+
+    prepared = []
+    for doc in docs:
+        chunks, feats = document_features(doc.tokens)
+        seqs = group_chunks(chunks, SEQUENCE_TOKENS)
+        kinds = [encode_kinds(k) for k in doc.kinds]
+        roles = [_role(doc, i) for i in range(len(doc.tokens))]
+        prepared.append((doc, chunks, feats, seqs, kinds, roles))
+
+    def items(subset, labels_of, extra_of=None):
+        for j, (doc, chunks, feats, seqs, kinds, roles) in enumerate(prepared):
+            if not subset(j, doc):
+                continue
+            extra = extra_of(j) if extra_of else None
+            for s, e in seqs:
+                x = feats[s:e] if extra is None else [feats[i] + extra[i] for i in range(s, e)]
+                yield pycrfsuite.ItemSequence(x), labels_of(kinds, roles)[s:e]
+
+    everything = lambda j, d: True  # noqa: E731
+    _train_crf(items(everything, lambda k, r: k), KIND_PARAMS, kind_path, "kinds", log)
+    _train_crf(items(everything, lambda k, r: r), ROLE_PARAMS, role_path, "roles", log)
+    if stack_path is None:
+        return
+    oof: dict[int, list[str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in (0, 1):
+            path = Path(tmp) / f"fold{fold}.crfsuite"
+            _train_crf(items(lambda j, d: _fold(d.name) != fold, lambda k, r: k), KIND_PARAMS,
+                       path, f"kinds fold {fold}", log)
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(path))
+            for j, (doc, chunks, feats, seqs, kinds, roles) in enumerate(prepared):
+                if _fold(doc.name) == fold:
+                    labels = []
+                    for s, e in seqs:
+                        labels.extend(tagger.tag(pycrfsuite.ItemSequence(feats[s:e])))
+                    oof[j] = labels
+            tagger.close()
+    _train_crf(items(everything, lambda k, r: k,
+                     lambda j: stack_features(prepared[j][1], oof[j])),
+               KIND_PARAMS, stack_path, "kinds (second pass)", log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--dev", action="store_true", help="train on the train split, score dev")
+    ap.add_argument("--out", type=Path, default=None, help="model folder (default: package)")
+    args = ap.parse_args(argv)
+    docs = read_rw_folder(args.data / "redewiedergabe")
+    if args.dev:
+        train_docs = [d for d in docs if not is_dev(d.name)]
+        dev_docs = [d for d in docs if is_dev(d.name)]
+        print(f"train {len(train_docs)} samples, dev {len(dev_docs)} samples")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = args.out or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            kp, rp = folder / "speech_de_kinds.crfsuite", folder / "speech_de_roles.crfsuite"
+            sp = folder / "speech_de_stack.crfsuite" if STACK else None
+            train(train_docs, kp, rp, sp)
+            scores = evaluate_documents(dev_docs, GermanSpeechTagger(kp, rp))
+            print(json.dumps(scores, indent=2))
+            if sp is not None:
+                scores = evaluate_documents(dev_docs, GermanSpeechTagger(kp, rp, sp))
+        print(json.dumps(scores, indent=2))
+        return 0
+    out = args.out or MODEL_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    train(docs, out / "speech_de_kinds.crfsuite", out / "speech_de_roles.crfsuite",
+          out / "speech_de_stack.crfsuite" if STACK else None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
