@@ -12,7 +12,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from quellenlage.claimmodel.features import CUE_NAMES, CUE_WORDS, TextFeatures, token_char_ngrams
+from quellenlage.claimmodel.features import (CUE_NAMES, CUE_WORDS, WORD, TextFeatures,
+                                             token_char_ngrams)
 from quellenlage.claimmodel.model import Head, Vocabulary
 
 TOP_WORDS = 4
@@ -37,11 +38,11 @@ def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
     shown: dict[str, str] = {}
     for i, low in enumerate(lower):
         share = 0.0
-        key = "w:" + low
+        key = WORD + low
         share += weight.get(key, 0.0) / counts[key] if key in weight else 0.0
         for a, b in ((i - 1, i), (i, i + 1)):
             if 0 <= a and b < len(lower):
-                key = f"w:{lower[a]} {lower[b]}"
+                key = f"{WORD}{lower[a]} {lower[b]}"
                 if key in weight:
                     share += weight[key] / counts[key] / 2
         for key in token_char_ngrams(low):

@@ -3,8 +3,8 @@
 The same functions build the training matrices (``training/train_claims.py``) and score at run
 time, so a shipped model sees exactly the features it was trained on.
 
-- n-grams: lower-cased word unigrams and bigrams (``w:``) and character 2–5-grams inside each
-  token padded with spaces (``c:``), from the shared tokenizer;
+- n-grams: lower-cased word unigrams and bigrams (marked with a leading tab) and character
+  2–5-grams inside each token padded with spaces, from the shared tokenizer;
 - cues: a small dense vector of signals a reader understands (a number, a year, a question,
   first person, an opinion marker, evaluative words ...), from the word lists in
   ``resources/<lang>/claim_cues.json``.
@@ -24,6 +24,9 @@ from quellenlage.errors import ModelError
 from quellenlage.tokenize import tokenize
 
 CHAR_MIN, CHAR_MAX = 2, 5
+_CHAR_RANGE = tuple(range(CHAR_MIN, CHAR_MAX + 1))
+# Word n-grams start with a tab (never part of a token); every other term is a character n-gram.
+WORD = "\t"
 
 # Dense cue signals in a fixed order; the text after the name is how a reason reads.
 CUES: tuple[tuple[str, str], ...] = (
@@ -88,6 +91,8 @@ class Cues:
     lang: str
     words: dict[str, frozenset[str]]
     phrases: dict[str, tuple[tuple[str, ...], ...]]
+    by_word: dict[str, tuple[str, ...]]      # word -> the cues it belongs to
+    phrase_starts: frozenset[str]            # first words of phrases
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +110,12 @@ def load_cues(lang: str) -> Cues:
         entries = [entry.lower() for entry in data.get(key, [])]
         words[cue] = frozenset(e for e in entries if " " not in e)
         phrases[cue] = tuple(tuple(e.split()) for e in entries if " " in e)
-    return Cues(lang, words, phrases)
+    by_word: dict[str, list[str]] = {}
+    for cue, members in words.items():
+        for word in members:
+            by_word.setdefault(word, []).append(cue)
+    starts = frozenset(p[0] for group in phrases.values() for p in group)
+    return Cues(lang, words, phrases, {w: tuple(c) for w, c in by_word.items()}, starts)
 
 
 @dataclass(frozen=True)
@@ -114,27 +124,25 @@ class TextFeatures:
 
     tokens: tuple[str, ...]          # token strings, original case
     lower: tuple[str, ...]           # lower-cased tokens
-    ngrams: Counter                  # "w:..." and "c:..." feature counts
+    ngrams: Counter                  # word ("\\t...") and character n-gram counts
     cues: tuple[float, ...]          # dense cue values in CUE_NAMES order
     cue_hits: dict[str, tuple[str, ...]]  # cue name -> the words that triggered it
 
 
 def token_char_ngrams(token_lower: str) -> list[str]:
+    """Character 2–5-grams of one lower-cased token padded with spaces."""
     padded = f" {token_lower} "
-    out = []
-    n_chars = len(padded)
-    for n in range(CHAR_MIN, CHAR_MAX + 1):
-        if n > n_chars:
-            break
-        out.extend("c:" + padded[i:i + n] for i in range(n_chars - n + 1))
-    return out
+    size = len(padded)
+    return [padded[i:i + n] for n in _CHAR_RANGE if n <= size for i in range(size - n + 1)]
 
 
 def _ngrams(lower: tuple[str, ...]) -> Counter:
-    feats: list[str] = ["w:" + tok for tok in lower]
-    feats.extend(f"w:{a} {b}" for a, b in zip(lower, lower[1:]))
+    feats: list[str] = [WORD + tok for tok in lower]
+    feats += [f"{WORD}{a} {b}" for a, b in zip(lower, lower[1:])]
     for tok in lower:
-        feats.extend(token_char_ngrams(tok))
+        padded = f" {tok} "
+        size = len(padded)
+        feats += [padded[i:i + n] for n in _CHAR_RANGE if n <= size for i in range(size - n + 1)]
     return Counter(feats)
 
 
@@ -181,12 +189,12 @@ def cue_signals(text: str, tokens: tuple[str, ...], lower: tuple[str, ...],
         elif i > 0 and tok[:1].isupper() and tok[1:].islower() and tokens[i - 1] not in (".", "!", "?", ":", "\"", "„", "“"):
             if cues.lang != "de":  # German capitalises every noun: no signal there
                 hits["proper_names"].append(tok)
-        for cue, words in cues.words.items():
-            if low in words:
-                hits[cue].append(tok)
-    for cue, phrases in cues.phrases.items():
-        if phrases:
-            hits[cue].extend(_phrase_hits(lower, phrases))
+        for cue in cues.by_word.get(low, ()):
+            hits[cue].append(tok)
+    if not cues.phrase_starts.isdisjoint(lower):
+        for cue, phrases in cues.phrases.items():
+            if phrases:
+                hits[cue].extend(_phrase_hits(lower, phrases))
     n_tok = len(tokens)
     values = []
     for name in CUE_NAMES:

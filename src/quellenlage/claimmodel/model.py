@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from quellenlage.claimmodel.features import CUE_NAMES, TextFeatures
+from quellenlage.claimmodel.features import CUE_NAMES, WORD, TextFeatures
 from quellenlage.errors import ModelError
 
 EMBED_DIM = 512
@@ -68,23 +69,22 @@ def sigmoid(x: float) -> float:
 
 def block_weights(feats: TextFeatures, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
     """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text."""
-    index = vocab.index
-    idx, tf = [], []
-    for term, count in feats.ngrams.items():
-        j = index.get(term)
-        if j is not None:
-            idx.append(j)
-            tf.append(count)
-    if not idx:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ind = np.fromiter(idx, dtype=np.int64, count=len(idx))
-    val = (1.0 + np.log(np.fromiter(tf, dtype=np.float64, count=len(tf)))) * vocab.idf[ind]
+    counts = feats.ngrams
+    n = len(counts)
+    found = np.fromiter(map(vocab.index.get, counts, repeat(-1)), dtype=np.int64, count=n)
+    tf = np.fromiter(counts.values(), dtype=np.float64, count=n)
+    known = found >= 0
+    ind = found[known]
+    if not len(ind):
+        return ind, np.zeros(0)
+    val = (1.0 + np.log(tf[known])) * vocab.idf[ind]
     chars = vocab.is_char[ind]
-    for mask in (chars, ~chars):
-        norm = math.sqrt(float(val[mask] @ val[mask]))
-        if norm > 0:
-            val[mask] /= norm
-    return ind, val
+    sq = val * val
+    char_norm = math.sqrt(float(sq[chars].sum()))
+    word_norm = math.sqrt(float(sq[~chars].sum()))
+    scale = np.where(chars, 1.0 / char_norm if char_norm > 0 else 0.0,
+                     1.0 / word_norm if word_norm > 0 else 0.0)
+    return ind, val * scale
 
 
 def margin(head: Head, ind: np.ndarray, val: np.ndarray, cues: tuple[float, ...],
@@ -109,7 +109,7 @@ def load_model_file(path: Path) -> ModelFile:
     meta = json.loads(str(arrays["meta"]))
     terms = tuple(str(t) for t in arrays["terms"])
     vocab = Vocabulary({t: i for i, t in enumerate(terms)}, arrays["idf"].astype(np.float64),
-                       np.array([t.startswith("c:") for t in terms], dtype=bool), terms)
+                       np.array([not t.startswith(WORD) for t in terms], dtype=bool), terms)
     if tuple(meta["cues"]) != CUE_NAMES:
         raise ModelError(f"claims model {path.name} was trained with other cue signals",
                          hint="rebuild it with training/train_claims.py")

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "quellenlage.cli.compare",
     "quellenlage.cli.speech",
     "quellenlage.cli.ner",
+    "quellenlage.cli.claims",
 ]
 
 for _name in COMMAND_MODULES:

@@ -254,3 +254,48 @@ def load(data: Path, kind: str, split: str) -> LabelledSet:
         if found_kind == kind and (path.stem == split or path.stem.rsplit("_", 1)[0] == split):
             return read_set(found_kind, path)
     raise DataError(f"{kind} split {split!r} not found under {data}")
+
+
+# --------------------------------------------------------------------------- evaluation
+
+# Splits the shipped models were fitted on: their scores are not held-out estimates.
+TRAINED_ON = {
+    "germeval2021/train", "checkthat2024-en/train",
+    "checkthat2025-subjectivity-de/train", "checkthat2025-subjectivity-de/dev",
+    "checkthat2025-subjectivity-en/train", "checkthat2025-subjectivity-en/dev",
+}
+# Large training splits that are skipped unless asked for.
+_SLOW = {"checkthat2024-en/train", "clef2020-task5/train", "clef2019-task1/CT19-T1-Training",
+         "claimbuster/train"}
+
+
+def predict(ds: LabelledSet, variant: str = "fast") -> list[int]:
+    """Predictions of the shipped model for one data set (its task and language)."""
+    from quellenlage.claimmodel import load_scorer
+
+    scorer = load_scorer(ds.lang, variant)
+    results = scorer.score(list(ds.texts), explain=False)
+    if ds.task == "subjectivity":
+        return [int(r.subjective) for r in results]
+    return [int(r.check_worthy) for r in results]
+
+
+def evaluate(data: Path, variant: str = "fast", include_train: bool = False) -> dict:
+    """Official metric of the shipped model on every recognised data set under ``data``."""
+    found = find_sets(Path(data))
+    if not found:
+        raise DataError(f"no claim data set recognised under {data}",
+                        hint="expected the layouts of ../shared/data (germeval2021, "
+                             "checkthat2024-task1-en, checkthat2025-subjectivity, claimbuster-clef)")
+    out: dict = {"model": variant, "datasets": {}}
+    for kind, path in found:
+        ds = read_set(kind, path)
+        if ds.name in _SLOW and not include_train:
+            continue
+        result = score(ds.metric, ds.labels, predict(ds, variant))
+        result["task"] = ds.task
+        result["lang"] = ds.lang
+        if ds.name in TRAINED_ON:
+            result["note"] = "training data of the shipped model: not a held-out score"
+        out["datasets"][ds.name] = result
+    return out
