@@ -22,7 +22,8 @@ DEFAULT_MAX_BYTES = 20_000_000
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    """A single http(s) URL (a text that merely starts with one is text)."""
+    return source.startswith(("http://", "https://")) and len(source.split()) == 1 and len(source) < 4096
 
 
 def read_source(source: str | Path, *, allow_private: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
