@@ -32,9 +32,10 @@ GRID = {
     "merge_penalty": [0.05, 0.1, 0.15, 0.2],
     "lexical_weight": [0.2, 0.4],
     "margin_alpha": [0.5, 1.0],
+    "merge_gain": [-1.0, -0.05, -0.02, 0.0],
 }
 BOW_GRID = {"tau": [-0.05, 0.0, 0.05, 0.1, 0.2], "merge_penalty": [0.0, 0.05, 0.1],
-            "margin_alpha": [0.0, 0.5]}
+            "margin_alpha": [0.0, 0.5], "merge_gain": [-1.0, 0.0]}
 
 
 def remark_pool(data: Path, n_subjective: int = 60) -> list[str]:

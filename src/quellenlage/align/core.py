@@ -17,8 +17,7 @@ PARAMS_FILE = "params.json"
 
 
 @functools.lru_cache(maxsize=1)
-def load_params() -> AlignParams:
-    """The DP thresholds calibrated by ``training/calibrate_align.py``."""
+def _params_file() -> dict:
     path = resources.files("quellenlage") / "models" / "align" / PARAMS_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -27,7 +26,19 @@ def load_params() -> AlignParams:
                          hint="reinstall quellenlage or run training/calibrate_align.py") from err
     except json.JSONDecodeError as err:
         raise ModelError(f"the alignment parameters at {path} are not valid JSON: {err}") from err
-    return AlignParams.from_dict(data["params"])
+    if "params" not in data or "bow_params" not in data:
+        raise ModelError(f"the alignment parameters at {path} lack 'params' or 'bow_params'")
+    return data
+
+
+def load_params() -> AlignParams:
+    """The DP thresholds calibrated by ``training/calibrate_align.py``."""
+    return AlignParams.from_dict(_params_file()["params"])
+
+
+def load_bow_params() -> AlignParams:
+    """The thresholds of the bag-of-words baseline (same DP, no model)."""
+    return AlignParams.from_dict(_params_file()["bow_params"])
 
 
 def similarities(derived: list[str], original: list[str], params: AlignParams,
@@ -49,7 +60,7 @@ def align_sentences(derived: list[str], original: list[str], *, params: AlignPar
                     similarity: str = "embedding",
                     sims: dict[tuple[int, int], np.ndarray] | None = None) -> list[Link]:
     """Align two lists of sentences; links carry a confidence but no fidelity flags."""
-    params = params or load_params()
+    params = params or (load_bow_params() if similarity == "bow" else load_params())
     n, m = len(derived), len(original)
     if n == 0 or m == 0:
         return ([Link((i,), (), 1.0) for i in range(n)]

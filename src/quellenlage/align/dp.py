@@ -31,6 +31,7 @@ class AlignParams:
     margin_k: int = 4
     margin_alpha: float = 0.5
     exact_max: int = 1
+    merge_gain: float = 0.0
     skip_derived: float = 0.0
     skip_original: float = 0.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
@@ -48,6 +49,7 @@ class AlignParams:
         return {"tau": self.tau, "merge_penalty": self.merge_penalty,
                 "lexical_weight": self.lexical_weight, "margin_k": self.margin_k,
                 "margin_alpha": self.margin_alpha, "exact_max": self.exact_max,
+                "merge_gain": self.merge_gain,
                 "skip_derived": self.skip_derived, "skip_original": self.skip_original,
                 "beads": [list(b) for b in self.beads], "temperature": self.temperature}
 
@@ -63,6 +65,21 @@ def bead_score(sim: np.ndarray, a: int, b: int, params: AlignParams) -> np.ndarr
     return (a + b) / 2.0 * (sim - params.tau) - params.merge_penalty * (a + b - 2)
 
 
+def _sub_best(sims: dict[tuple[int, int], np.ndarray], a: int, b: int) -> np.ndarray | None:
+    """For each (a, b) bead, the best similarity of a bead with one end sentence fewer."""
+    target = sims[(a, b)].shape
+    best = None
+    for da, db in ((1, 0), (0, 1)):
+        if (a - da, b - db) not in sims or (a - da == 0) or (b - db == 0) or (da and a == 1) or (
+                db and b == 1):
+            continue
+        sub = sims[(a - da, b - db)]
+        for off in (0, 1):  # drop the last or the first sentence of that side
+            part = sub[off * da:off * da + target[0], off * db:off * db + target[1]]
+            best = part if best is None else np.maximum(best, part)
+    return best
+
+
 def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
           params: AlignParams) -> list[Bead]:
     """Best monotonic alignment of ``n`` derived and ``m`` original sentences.
@@ -71,7 +88,16 @@ def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
     similarity of derived sentences ``p..p+a-1`` with original sentences ``q..q+b-1``.
     """
     beads = [b for b in params.beads if (b in sims)]
-    scores = {ab: bead_score(sims[ab], ab[0], ab[1], params) for ab in beads}
+    scores = {}
+    for a, b in beads:
+        score = bead_score(sims[(a, b)], a, b, params)
+        if a + b > 2:
+            # a merged bead must be more similar than its parts: an unrelated neighbour
+            # (an author's remark, a skipped sentence) must not ride along
+            sub = _sub_best(sims, a, b)
+            if sub is not None:
+                score = np.where(sims[(a, b)] >= sub + params.merge_gain, score, -1e9)
+        scores[(a, b)] = score
     neg = -1e18
     D = np.full((n + 1, m + 1), neg)
     # choice[i, j]: -1 = came from the left (0-1), 0 = 1-0 from above, k >= 1 = bead k-1

@@ -23,6 +23,7 @@ from quellenlage.tokenize import tokenize
 _DIGITS = re.compile(r"\d+(?:[.,  ]\d{3})*(?:[.,]\d+)?")
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ROMAN = re.compile(r"[IVXLC]{1,5}|Il|Ill")
 _SENT_START = set('.!?:;"„“”«»([\'')
 
 
@@ -69,10 +70,21 @@ def _not_names(lang: str) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _gazetteer(lang: str) -> frozenset[str]:
+    """Single-word city names (GeoNames) of ``lang`` (English lists for languages without
+    their own). Country names are left out: they are translated ("Schweiz"/"Suisse")."""
     names: set[str] = set()
-    for name in ("ner_loc_countries", "ner_loc_cities"):
-        names.update(e for e in word_list(lang, name) if " " not in e)
-    return frozenset(names)
+    source = lang if word_list(lang, "ner_loc_cities") else "en"
+    for name in ("ner_loc_cities", "ner_loc_geonames"):
+        names.update(e for e in word_list(source, name) if " " not in e)
+    countries = set(word_list(source, "ner_loc_countries")) | set(word_list("en", "ner_loc_countries"))
+    return frozenset(names - countries)
+
+
+@lru_cache(maxsize=None)
+def _first_names(lang: str) -> frozenset[str]:
+    source = lang if word_list(lang, "ner_first_names") else "en"
+    return frozenset(word_list(source, "ner_first_names")) | frozenset(
+        word_list(source, "entities_first_names"))
 
 
 # --- tokens ------------------------------------------------------------------------------
@@ -177,12 +189,13 @@ def numbers_and_dates(text: str, toks: list[_Tok], lang: str) -> tuple[list[Ment
     for k, tok in enumerate(toks):
         if tok.start in used:
             continue
-        if _DIGITS.fullmatch(tok.text):
-            value = _parse_number(tok.text, lang)
+        digits = tok.text[:-1] if tok.text.endswith(".") else tok.text
+        if _DIGITS.fullmatch(digits):
+            value = _parse_number(digits, lang)
             if value is None:
                 continue
-            if re.fullmatch(r"1\d{3}|20\d{2}", tok.text):
-                dates.append(Mention(("year", int(tok.text)), tok.start, tok.end, tok.text))
+            if re.fullmatch(r"1\d{3}|20\d{2}", digits):
+                dates.append(Mention(("year", int(digits)), tok.start, tok.end, digits))
                 continue
             end = tok.end
             if k + 1 < len(toks) and toks[k + 1].text.lower() in scales:
@@ -191,6 +204,8 @@ def numbers_and_dates(text: str, toks: list[_Tok], lang: str) -> tuple[list[Ment
             elif k + 1 < len(toks) and toks[k + 1].text in ("%", "％"):
                 value *= 0.01
                 end = toks[k + 1].end
+            if end == tok.end:
+                end = tok.start + len(digits)
             numbers.append(Mention(round(value, 6), tok.start, end, text[tok.start:end]))
         else:
             value = _word_number(tok.text, lang)
@@ -210,19 +225,33 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2 and word[0].isupper()
 
 
-def names(toks: list[_Tok], lang: str, skip: set[int] = frozenset()) -> list[Mention]:
-    """Name-like tokens: acronyms (CSTO, MI6), hyphenated capitals (ISIS-Khorasan), names
-    from the gazetteers, and -- outside German, where every noun is capitalised --
-    capitalised words that do not start a sentence."""
+def names(toks: list[_Tok], lang: str, skip: set[int] = frozenset(), *,
+          all_capitalised: bool = False) -> list[Mention]:
+    """Name-like tokens: acronyms (CSTO, MI6), hyphenated capitals (ISIS-Khorasan), places
+    from the gazetteers, and persons (a capitalised word after a known first name). With
+    ``all_capitalised`` (same-language pairs outside German) every capitalised word that
+    does not start a sentence counts. Names that are translated word by word ("Middle
+    East" / "Nahen Osten") cannot be matched across languages, so they are not checked."""
     out = []
     stop = _not_names(lang)
-    gazetteer = _gazetteer(lang) if lang == "de" else frozenset()
-    for tok in toks:
+    # German capitalises every noun, and German nouns collide with place names (Bergen,
+    # Wetter): there only acronyms, hyphenated capitals and persons count
+    gazetteer = _gazetteer(lang) if lang != "de" else frozenset()
+    first = _first_names(lang)
+    letters = [c for t in toks for c in t.text if c.isalpha()]
+    shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.5 * len(letters)
+    for k, tok in enumerate(toks):
         w = tok.text
         if not w[:1].isupper() or not any(c.isalpha() for c in w) or w in stop or tok.start in skip:
             continue
-        strong = _is_acronym(w) or bool(re.fullmatch(r"[A-ZÄÖÜ]\w*-[A-ZÄÖÜ]\w*", w))
-        if strong or (lang == "de" and w in gazetteer) or (lang != "de" and not tok.initial):
+        if _ROMAN.fullmatch(w):
+            continue
+        strong = not shouting and (_is_acronym(w) or bool(
+            re.fullmatch(r"[A-ZÄÖÜ]\w*-[A-ZÄÖÜ]\w*", w)) or any(c.isdigit() for c in w))
+        person = (k > 0 and toks[k - 1].text in first and toks[k - 1].end + 1 >= tok.start
+                  and not tok.initial)
+        place = w in gazetteer and not tok.initial
+        if strong or place or person or (all_capitalised and not tok.initial and not shouting):
             out.append(Mention(_fold(w), tok.start, tok.end, w))
     return out
 
@@ -250,7 +279,11 @@ def _same_name(a: str, b: str) -> bool:
         return True
     # inflected or derived forms: compare with the start of the longer word
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return SequenceMatcher(None, short, long_[:len(short) + 1]).ratio() >= 0.65
+    if SequenceMatcher(None, short, long_[:len(short) + 1]).ratio() >= 0.65:
+        return True
+    # the end of a German compound (Zentralasien / Asia)
+    return len(long_) > len(short) + 3 and SequenceMatcher(
+        None, short, long_[-len(short) - 1:]).ratio() >= 0.65
 
 
 def _has_name(name: str, toks: list[_Tok]) -> bool:
@@ -333,8 +366,9 @@ def check_pair(derived_text: str, original_text: str, sents_d: list[Sentence],
 
     date_chars_d = {i for m in dates_d for i in range(m.start, m.end)}
     date_chars_o = {i for m in dates_o for i in range(m.start, m.end)}
-    names_d = names(toks_d, lang_d, date_chars_d)
-    names_o = names(toks_o, lang_o, date_chars_o)
+    same = lang_d == lang_o and lang_d != "de"
+    names_d = names(toks_d, lang_d, date_chars_d, all_capitalised=same)
+    names_o = names(toks_o, lang_o, date_chars_o, all_capitalised=same)
     missing = _unique([o for o in names_o if not _has_name(o.value, toks_d)])
     added = _unique([d for d in names_d if not _has_name(d.value, toks_o)])
     while missing and added:
@@ -349,8 +383,10 @@ def check_pair(derived_text: str, original_text: str, sents_d: list[Sentence],
                           (d.span(),), whole_o))
 
     for kind in ("negation", "hedges"):
-        ment_d = phrase_mentions(toks_d, lang_d, kind, date_chars_d)
-        ment_o = phrase_mentions(toks_o, lang_o, kind, date_chars_o)
+        ment_d = _negation_filter(phrase_mentions(toks_d, lang_d, kind, date_chars_d), toks_d,
+                                  lang_d, kind)
+        ment_o = _negation_filter(phrase_mentions(toks_o, lang_o, kind, date_chars_o), toks_o,
+                                  lang_o, kind)
         label = "negation" if kind == "negation" else "hedge"
         if not _phrases(lang_d, kind) or not _phrases(lang_o, kind):
             continue
@@ -366,6 +402,16 @@ def check_pair(derived_text: str, original_text: str, sents_d: list[Sentence],
                    if label == "negation" else f"hedge '{ment_d[0].text}' is not in the original")
             flags.append(Flag(label, change, msg, tuple(m.span() for m in ment_d), whole_o))
     return flags
+
+
+def _negation_filter(mentions: list[Mention], toks: list[_Tok], lang: str,
+                     kind: str) -> list[Mention]:
+    """French "pas", "rien", "jamais" negate only with "ne"/"n'" ("empreintes de pas")."""
+    if kind != "negation" or lang != "fr":
+        return mentions
+    has_ne = any(t.text.lower() in ("ne", "n") or t.text.lower().startswith(("n'", "n’"))
+                 for t in toks)
+    return [m for m in mentions if has_ne or m.value == "sans"]
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:
