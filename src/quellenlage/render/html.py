@@ -50,7 +50,7 @@ _JS = """
     row('Who says so', c.chain);
     row('Attribution', c.attribution.type + (c.attribution.cue ? ' · cue: ' + c.attribution.cue : ''));
     row('Names', c.names.join(', '));
-    row('Numbers', c.quantities.map(function(q){ return q.text + ' = ' + q.value + (q.unit ? ' ' + q.unit : ''); }).join(', '));
+    row('Numbers', c.quantities.map(function(q){ return q.text + ' → ' + q.value + (q.unit ? ' ' + q.unit : ''); }).join(', '));
     row('Dates', c.dates.map(function(x){ return x.text + ' → ' + x.value; }).join(', '));
     row('Hedges', c.hedges.map(function(h){ return h.text + ' (' + h.kind + ')'; }).join(', '));
     row('Reasons', c.reasons.join('; '));

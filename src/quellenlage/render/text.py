@@ -42,7 +42,7 @@ def render_text(report, *, color: bool = False) -> str:
         if cl.entities:
             lines.append("  names: " + _clean(", ".join(entity_names.get(e, e) for e in cl.entities)))
         if cl.quantities:
-            lines.append("  numbers: " + _clean(", ".join(f"{q.text} = {q.value:g}" + (f" {q.unit}" if q.unit else "")
+            lines.append("  numbers: " + _clean(", ".join(f"{q.text} → {q.value:g}" + (f" {q.unit}" if q.unit else "")
                                                           for q in cl.quantities)))
         if cl.dates:
             lines.append("  dates: " + _clean(", ".join(f"{x.text} → {x.value}" for x in cl.dates)))

@@ -131,6 +131,7 @@ class ClaimsStage:
                      "entities": ents, "attribution": att}
             candidates.append((sentence, facts))
         model_scores = self._model_scores(doc, candidates)
+        originals = dict(zip((s.id for s in sentences), doc.layers.get("original_links", [])))
         claims: list[Claim] = []
         for i, (sentence, facts) in enumerate(candidates):
             score, reasons, _active = self.features(doc, sentence, facts)
@@ -145,7 +146,7 @@ class ClaimsStage:
                 text=sentence.text, check_worthy=score >= 0.5, score=round(score, 4), reasons=reasons,
                 subjective=subjective, entities=[e.id for e in facts["entities"]],
                 quantities=facts["quantities"], dates=facts["dates"], attribution=facts["attribution"],
-                hedges=facts["hedges"]))
+                hedges=facts["hedges"], original=originals.get(sentence.id, [])))
         doc.set_layer("claims", claims)
         return doc
 
