@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from importlib import resources
 
 import numpy as np
@@ -84,10 +85,27 @@ def align_sentences(derived: list[str], original: list[str], *, params: AlignPar
     return links
 
 
-def detect_language(text: str) -> str:
-    import py3langid
+@functools.lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    lang, _ = py3langid.classify(text[:5000])
+    from quellenlage.align.embed import LANGUAGES
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known = set(ident.nb_classes)
+    ident.set_languages([lang for lang in LANGUAGES if lang in known])
+    return ident
+
+
+def detect_language(text: str) -> str:
+    """The language of ``text`` among those the embedding model covers (URL lines and gap
+    markers left out). Pass the language explicitly for any other language."""
+    lines = [line for line in text.splitlines()
+             if re.search(r"[^\W\d_]{2,}", line) and not re.match(r"\s*(https?://|www\.)", line)]
+    sample = "\n".join(lines)[:20000]
+    if not sample.strip():
+        raise EmptyInputError("the text has no words")
+    lang, _ = _identifier().classify(sample)
     return lang
 
 

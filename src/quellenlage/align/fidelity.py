@@ -201,19 +201,22 @@ def numbers_and_dates(text: str, toks: list[_Tok], lang: str) -> tuple[list[Ment
             if k + 1 < len(toks) and toks[k + 1].text.lower() in scales:
                 value *= scales[toks[k + 1].text.lower()]
                 end = toks[k + 1].end
+                used.add(toks[k + 1].start)
             elif k + 1 < len(toks) and toks[k + 1].text in ("%", "％"):
                 value *= 0.01
                 end = toks[k + 1].end
             if end == tok.end:
                 end = tok.start + len(digits)
             numbers.append(Mention(round(value, 6), tok.start, end, text[tok.start:end]))
-        else:
+        elif not (lang == "de" and tok.text[:1].isupper() and not tok.initial):
+            # a capitalised German number word is a noun ("in Acht nehmen", "die Zwei")
             value = _word_number(tok.text, lang)
             if value is not None:
                 end = tok.end
                 if k + 1 < len(toks) and toks[k + 1].text.lower() in scales:
                     value *= scales[toks[k + 1].text.lower()]
                     end = toks[k + 1].end
+                    used.add(toks[k + 1].start)
                 numbers.append(Mention(round(value, 6), tok.start, end, text[tok.start:end]))
     return numbers, dates
 
@@ -286,8 +289,11 @@ def _same_name(a: str, b: str) -> bool:
         None, short, long_[-len(short) - 1:]).ratio() >= 0.65
 
 
-def _has_name(name: str, toks: list[_Tok]) -> bool:
-    return any(_same_name(name, _fold(t.text)) for t in toks if any(c.isalpha() for c in t.text))
+def _has_name(name: Mention, toks: list[_Tok]) -> bool:
+    if _is_acronym(name.text):  # acronyms match exactly, also inside "CSTO-Sondersitzung"
+        return any(name.value == _fold(part) for t in toks for part in re.split(r"[-/]", t.text))
+    return any(_same_name(name.value, _fold(t.text)) for t in toks
+               if any(c.isalpha() for c in t.text))
 
 
 # --- word-list features ----------------------------------------------------------------------
@@ -369,8 +375,8 @@ def check_pair(derived_text: str, original_text: str, sents_d: list[Sentence],
     same = lang_d == lang_o and lang_d != "de"
     names_d = names(toks_d, lang_d, date_chars_d, all_capitalised=same)
     names_o = names(toks_o, lang_o, date_chars_o, all_capitalised=same)
-    missing = _unique([o for o in names_o if not _has_name(o.value, toks_d)])
-    added = _unique([d for d in names_d if not _has_name(d.value, toks_o)])
+    missing = _unique([o for o in names_o if not _has_name(o, toks_d)])
+    added = _unique([d for d in names_d if not _has_name(d, toks_o)])
     while missing and added:
         d, o = added.pop(0), missing.pop(0)
         flags.append(Flag("entity", "changed", f"name '{d.text}' where the original has '{o.text}'",

@@ -23,26 +23,28 @@ def _cell_text(sents: list[Sentence], indices: tuple[int, ...]) -> str:
 
 def render_text(comparison: Comparison, width: int = 120) -> str:
     """A side-by-side view for a terminal, ``width`` characters wide."""
-    col = max(20, (width - 9) // 2)
+    gap = 11
+    col = max(20, (width - gap) // 2)
     lines: list[str] = []
     s = comparison.summary()
     lines.append(f"derived ({comparison.lang_derived}, {s['derived_sentences']} sentences)".ljust(col)
-                 + "         " + f"original ({comparison.lang_original}, "
+                 + " " * gap + f"original ({comparison.lang_original}, "
                  f"{s['original_sentences']} sentences)")
-    lines.append("=" * min(width, 2 * col + 9))
+    lines.append("=" * min(width, 2 * col + gap))
     for link in comparison.links:
         left = textwrap.wrap(_cell_text(comparison.derived, link.derived), col) or [""]
         right = textwrap.wrap(_cell_text(comparison.original, link.original), col) or [""]
-        mark = _MARK.get(link.kind, "=")
-        tag = f" {mark} {link.score:.2f} " if link.derived and link.original else f" {mark} added" \
-            if mark == "+" else f" {mark} omitted"
-        tag = tag[:9].ljust(9)
+        if link.derived and link.original:
+            tag = f" = {link.score:.2f}"
+        else:
+            tag = " + added" if link.derived else " - omitted"
+        tag = tag.ljust(gap)
         for k in range(max(len(left), len(right))):
             a = left[k] if k < len(left) else ""
             b = right[k] if k < len(right) else ""
-            lines.append(a.ljust(col) + (tag if k == 0 else " " * 9) + b)
+            lines.append(a.ljust(col) + (tag if k == 0 else " " * gap) + b)
         for flag in link.flags:
-            lines.extend(textwrap.wrap(f"!! {flag.kind} {flag.change}: {flag.message}", 2 * col + 9,
+            lines.extend(textwrap.wrap(f"!! {flag.kind} {flag.change}: {flag.message}", 2 * col + gap,
                                        initial_indent="    ", subsequent_indent="       "))
         lines.append("")
     lines.append(f"{s['links']} links, {s['added']} added, {s['omitted']} left out, "
