@@ -114,7 +114,10 @@ def guess_language(sents: list[Sentence]) -> str:
             low = t.lower()
             de += low in de_words
             en += low in en_words
-    return "de" if de >= en else "en"
+    if de != en:
+        return "de" if de > en else "en"
+    umlauts = any(c in t for s in sents[:500] for t in s.tokens for c in "äöüßÄÖÜ")
+    return "de" if umlauts else "en"
 
 
 def evaluate_folder(folder: Path, lang: str | None = None) -> dict:

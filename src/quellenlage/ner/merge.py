@@ -172,9 +172,10 @@ def cluster_mentions(mentions: list[tuple[str, str]], lang: str = "de") -> list[
                 uf.union(i, j)
     # 3. acronyms <-> spelled-out names
     for i, (text, label) in enumerate(mentions):
-        if not _is_acronym(text):
+        bare = " ".join(t for t in token_texts(text) if _fold(t) not in _ARTICLES.get(lang, set()))
+        if not _is_acronym(bare):
             continue
-        acr = text.replace(".", "")
+        acr = bare.replace(".", "").replace(" ", "")
         for j, (other, olabel) in enumerate(mentions):
             if j != i and olabel == label and ntoks[j] > 1 and _initials(other, lang) == acr:
                 uf.union(i, j)

