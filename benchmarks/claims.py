@@ -5,8 +5,8 @@
 Rows: majority class, word+char TF-IDF + logistic regression (fitted on the train splits, as in
 the issue's orientation figures), the shipped fast model and the shipped accurate model.
 Columns: official metric per data set (held-out splits; GermEval by 5-fold cross-validation on
-train, since it has no dev split), speed in sentences per second on one core (BLAS limited to
-one thread), and peak Python memory while loading and scoring (tracemalloc).
+train, since it has no dev split), speed in sentences per second per core (CPU time of this
+process, BLAS limited to one thread, so other load on the machine does not distort it), and peak Python memory while loading and scoring (tracemalloc).
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def _speed(predict, sentences) -> tuple[float, float]:
     """Sentences per second and peak MiB of Python allocations."""
     tracemalloc.start()
     predict(sentences[:50])  # warm up (loads models)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time of this process: speed per core under any load
     predict(sentences)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return len(sentences) / elapsed, peak / 2**20
