@@ -95,6 +95,16 @@ def _keys(name: str, lang: str) -> set[str]:
     return keys
 
 
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Özil" -> "ozil")."""
+    return _fold(text)
+
+
+def name_keys(name: str, lang: str) -> set[str]:
+    """The normalised keys of a name (public wrapper for the tagger's document pass)."""
+    return _keys(name, lang)
+
+
 def _initials(name: str, lang: str) -> str:
     toks = [t for t in token_texts(name) if t[:1].isalpha()]
     toks = [t for t in toks if _fold(t) not in _FUNCTION and _fold(t) not in _ARTICLES.get(lang, set())]

@@ -45,7 +45,7 @@ def read_gazetteer(lang: str) -> Gazetteer:
     folder = resource_dir(lang)
     for path in sorted(folder.glob("ner_*.txt")):
         parts = path.stem.split("_")
-        if len(parts) < 3 or parts[1].upper() not in ("PER", "ORG", "LOC", "MISC", "FIRST", "LAST"):
+        if len(parts) < 3 or parts[1].upper() not in ("PER", "ORG", "LOC", "MISC", "FIRST", "TITLE"):
             continue
         label = parts[1].upper()
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -96,7 +96,12 @@ class CrfTagger:
         return list(self._tagger.tag(pycrfsuite.ItemSequence(self.extractor.sentence(tokens))))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """Entity mentions as (start, end, label) character offsets; label in PER/ORG/LOC/MISC."""
+        """Entity mentions as (start, end, label) character offsets; label in PER/ORG/LOC/MISC.
+
+        After tagging sentence by sentence, a capitalised word the model left out that is
+        another spelling of a name it found elsewhere in the text ("Massimow" after "Massimov",
+        "Tokajews" after "Tokajew") gets that name's label (one sense per document).
+        """
         offsets = tokenize(text)
         out: list[tuple[int, int, str]] = []
         for lo, hi in _segments(text, offsets):
@@ -106,7 +111,43 @@ class CrfTagger:
                 label = public_label(native)
                 if label is not None:
                     out.append((chunk[first][0], chunk[end - 1][1], label))
+        if out:
+            out = self._propagate(text, offsets, out)
         return out
+
+    def _propagate(self, text: str, offsets: list[tuple[int, int]],
+                   spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        from quellenlage.ner.merge import fold, name_keys
+
+        known: dict[str, str] = {}
+        for s, e, label in spans:
+            if label == "MISC":
+                continue
+            names = [text[s:e]]
+            if label == "PER" and " " in names[0]:
+                names.append(names[0].rsplit(" ", 1)[1])
+            for name in names:
+                for key in name_keys(name, self.lang):
+                    known.setdefault(key, label)
+        if not known:
+            return spans
+        heads = {k[:2] for k in known if not k.startswith("~")}
+        ends = sorted((s, e) for s, e, _ in spans)
+        added: list[tuple[int, int, str]] = []
+        j = 0
+        for s, e in offsets:
+            while j < len(ends) and ends[j][1] <= s:
+                j += 1
+            if j < len(ends) and ends[j][0] <= s < ends[j][1]:
+                continue  # inside a found span
+            word = text[s:e]
+            if (len(word) < 3 or not word[:1].isupper() or not word.replace("-", "").isalpha()
+                    or fold(word)[:2] not in heads or word.lower() in self.extractor.frequent):
+                continue
+            labels = {known[k] for k in name_keys(word, self.lang) if k in known}
+            if len(labels) == 1:
+                added.append((s, e, labels.pop()))
+        return sorted(spans + added) if added else spans
 
     def find_many(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         return [self.find(t) for t in texts]
