@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "training"))
+REMARKS = ROOT / "tests" / "fixtures" / "align" / "remarks.de.txt"
 
 _CHILD = r"""
 import json, resource, sys, time
@@ -54,8 +54,16 @@ if similarity == "full":
 else:
     n = len(align_sentences(derived, original, params=params, similarity=similarity))
 elapsed = time.perf_counter() - t0
-print(json.dumps({"seconds": elapsed, "links": n,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+# ru_maxrss survives fork+exec on Linux (it would report the parent's peak): read VmHWM
+peak = usage.ru_maxrss / 1024
+status = Path("/proc/self/status")
+if status.exists():
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+print(json.dumps({"seconds": elapsed, "links": n, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": peak}))
 """
 
 
@@ -73,6 +81,7 @@ def _time_child(derived: Path, original: Path, similarity: str, runs: int) -> di
         data["wall"] = wall
         results.append(data)
     return {"wall_s": statistics.median(r["wall"] for r in results),
+            "cpu_s": statistics.median(r["cpu"] for r in results),
             "in_process_s": statistics.median(r["seconds"] for r in results),
             "peak_mb": max(r["peak_mb"] for r in results)}
 
@@ -85,14 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 
-    from calibrate_align import remark_pool
-
     from quellenlage.align.core import align_sentences, load_bow_params, load_params
     from quellenlage.evaluation.alignment import (evaluate, load_documents, make_partial,
-                                                  partial_prf, score_partial)
+                                                  partial_prf, remark_pool, score_partial)
 
     docs = load_documents(args.data / "textberg-de-fr")
-    pool = remark_pool(args.data)
+    pool = remark_pool(args.data, REMARKS)
     results: dict = {}
     configs = {"embedding": load_params(), "bow": load_bow_params()}
     for setting, drop in (("partial 30-70% dropped", (0.3, 0.7)),
@@ -134,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     labels = {"embedding": "embedding DP", "full": "embedding DP + flags (align_texts)",
               "bow": "bag-of-words DP"}
     for name, r in speed.items():
-        print(f"  {labels[name]:38} wall {r['wall_s']:6.2f} s   in-process {r['in_process_s']:6.2f} s"
-              f"   peak {r['peak_mb']:6.0f} MB")
+        print(f"  {labels[name]:38} wall {r['wall_s']:6.2f} s   CPU {r['cpu_s']:6.2f} s   "
+              f"in-process {r['in_process_s']:6.2f} s   peak {r['peak_mb']:6.0f} MB")
+    print("  (wall time counts waiting for the core when other processes share the machine; "
+          "CPU time is the process's own user + system time)")
     if args.json:
         out = {"partial": {f"{s} / {n}": v for (s, n), v in results.items()}, "dev": dev,
                "speed": speed, "speed_sizes": sizes}

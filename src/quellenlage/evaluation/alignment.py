@@ -250,3 +250,52 @@ def split_document(doc: Document, parts: int) -> list[Document]:
 def read_remarks(path: Path) -> list[str]:
     return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
             if line.strip()]
+
+
+def remark_pool(data: Path, remarks_file: Path, n_subjective: int = 60) -> list[str]:
+    """Author remarks for partial translations: our own remark sentences (``remarks_file``)
+    and subjective sentences of CheckThat! 2025 German train when ``data`` has them."""
+    import csv
+    import random
+
+    pool = read_remarks(remarks_file)
+    path = Path(data) / "checkthat2025-subjectivity" / "de" / "train_de.tsv"
+    if path.is_file():
+        with path.open(encoding="utf-8") as handle:
+            subj = [r["sentence"] for r in csv.DictReader(handle, delimiter="\t")
+                    if r.get("label") == "SUBJ" and 30 <= len(r.get("sentence", "")) <= 200]
+        random.Random(0).shuffle(subj)
+        pool += subj[:n_subjective]
+    return pool
+
+
+def partial_benchmark(data: Path, remarks_file: Path, *, seeds: range, params=None,
+                      similarity: str = "embedding", drop: tuple[float, float] = (0.3, 0.7)) -> dict:
+    """Precision/recall of "added" and "left out" on partial translations of Text+Berg dev."""
+    from quellenlage.align.core import align_sentences
+
+    doc = load_documents(Path(data) / "textberg-de-fr")[0]
+    pool = remark_pool(data, remarks_file)
+    counts = []
+    for seed in seeds:
+        case = make_partial(doc, pool, seed=seed, drop=drop)
+        links = align_sentences(case.derived, case.original, params=params, similarity=similarity)
+        counts.append(score_partial(case, links))
+    return partial_prf(counts)
+
+
+GATE_SEEDS = range(100, 106)
+
+
+def gate_scores(data: Path, remarks_file: Path) -> dict[str, float]:
+    """The scores that tests/test_gate_alignment.py guards (recorded in quality/alignment.json)."""
+    dev = evaluate(Path(data) / "textberg-de-fr")
+    part = partial_benchmark(data, remarks_file, seeds=GATE_SEEDS)
+    return {
+        "textberg_dev_strict_f1": dev["strict"]["f1"],
+        "textberg_dev_lax_f1": dev["lax"]["f1"],
+        "partial_added_precision": part["added"]["precision"],
+        "partial_added_recall": part["added"]["recall"],
+        "partial_left_out_precision": part["left_out"]["precision"],
+        "partial_left_out_recall": part["left_out"]["recall"],
+    }
