@@ -232,16 +232,57 @@ def train_crf(extractor, train: list[Sentence], path: Path, params: dict | None 
     trainer.train(str(path))
 
 
+# --- accuracy gate figures ---------------------------------------------------------------------
+
+def gate_scores(data: Path, work: Path) -> dict:
+    """The figures tests/test_gate_ner.py recomputes (see quality/ner.json)."""
+    from quellenlage.evaluation.ner import evaluate_sentences
+    from quellenlage.ner.tagger import CrfTagger, build_extractor, load_tagger
+
+    def brief(r: dict) -> dict:
+        return {"f1": r["f1"], "precision": r["precision"], "recall": r["recall"],
+                "sentences": r["sentences"], "per_label": {k: v["f1"] for k, v in r["per_label"].items()}}
+
+    out: dict = {}
+    dev = read_columns(data / "germeval2014-ner" / "dev.txt")
+    testa = read_columns(data / "germeval2014-ner" / "test-part-a.txt")
+    pud = read_columns(data / "uner" / "de-pud" / "de_pud-ud-test.iob2")
+    ewt = read_columns(data / "uner" / "en-ewt" / "en_ewt-ud-dev.iob2")
+    out["de_shipped_uner_pud_heldout"] = brief(evaluate_sentences(load_tagger("de"), pud))
+    out["de_shipped_germeval_dev_fit"] = brief(evaluate_sentences(load_tagger("de"), dev))
+    out["en_shipped_ewt_dev_fit"] = brief(evaluate_sentences(load_tagger("en"), ewt))
+    half = len(dev) // 2
+    ex = build_extractor("de")
+    train_crf(ex, testa + dev[half:], work / "gate-de.crfsuite")
+    out["de_retrain_germeval_dev_first_half"] = brief(
+        evaluate_sentences(CrfTagger("de", work / "gate-de.crfsuite", ex), dev[:half]))
+    ex = build_extractor("en")
+    train_crf(ex, [s for i, s in enumerate(ewt) if i % 5], work / "gate-en.crfsuite")
+    out["en_retrain_ewt_dev_fold0"] = brief(
+        evaluate_sentences(CrfTagger("en", work / "gate-en.crfsuite", ex), [s for i, s in enumerate(ewt) if i % 5 == 0]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--lang", choices=["de", "en", "both"], default="both")
     parser.add_argument("--validate", action="store_true", help="held-out scores, ship nothing")
     parser.add_argument("--work", type=Path, default=Path("/tmp/quellenlage-ner-train"))
+    parser.add_argument("--quality", action="store_true",
+                        help="compute the gate figures of the shipped models and write quality/ner.json")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"data folder not found: {args.data}", file=sys.stderr)
         return 7
+    if args.quality:
+        args.work.mkdir(parents=True, exist_ok=True)
+        path = ROOT / "quality" / "ner.json"
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        old["gate"] = gate_scores(args.data, args.work)
+        path.write_text(json.dumps(old, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(json.dumps(old["gate"], indent=1))
+        return 0
     from quellenlage.ner.tagger import build_extractor
 
     args.work.mkdir(parents=True, exist_ok=True)
