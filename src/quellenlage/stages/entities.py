@@ -58,18 +58,21 @@ def _lookup(gaz: _Gaz, name: str) -> str | None:
     return None
 
 
-def _is_org_word(gaz: _Gaz, word: str) -> bool:
-    if word in gaz.org_words:
-        return True
-    lower = word.lower()
-    stems = {lower, lower[:-1], lower[:-2]} if lower.endswith(("s", "es", "en", "n")) else {lower}
-    return any(len(stem) > len(w) + 3 and stem.endswith(w.lower()) and len(w) >= 5
-               for w in gaz.org_words for stem in stems)
+@lru_cache(maxsize=None)
+def _org_suffix_regex(lang: str) -> re.Pattern:
+    """Compounds ending in an organisation word ("Sicherheitskomitee", "Wetterdienstes")."""
+    words = sorted({w.lower() for w in word_list(lang, "entities_org_words") if len(w) >= 5}, key=len, reverse=True)
+    return re.compile(r"^\w{4,}(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es|n|en)?$")
+
+
+def _is_org_word(gaz: _Gaz, word: str, lang: str) -> bool:
+    return word in gaz.org_words or bool(_org_suffix_regex(lang).match(word.lower()))
 
 
 def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Entity mentions found by rules in ``text[start:end]``: ``(start, end, label)``."""
-    gaz = _gazetteer(lang if lang in ("de", "en") else "en")
+    lang = lang if lang in ("de", "en") else "en"
+    gaz = _gazetteer(lang)
     toks = tokenize(text, start, end)
     words = [text[s:e] for s, e in toks]
     out: list[tuple[int, int, str]] = []
@@ -82,7 +85,7 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
             while j < n and (_CAP.match(words[j]) or (words[j].lower() in _CONNECT and j + 1 < n
                                                       and _CAP.match(words[j + 1]))):
                 j += 1
-        if j > i + 1 and any(_is_org_word(gaz, r) for r in words[i:j]) and words[i] not in gaz.titles:
+        if j > i + 1 and any(_is_org_word(gaz, r, lang) for r in words[i:j]) and words[i] not in gaz.titles:
             out.append((toks[i][0], toks[j - 1][1], "ORG"))
             i = j
             continue
