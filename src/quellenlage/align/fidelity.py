@@ -224,8 +224,10 @@ def numbers_and_dates(text: str, toks: list[_Tok], lang: str) -> tuple[list[Ment
 # --- names ---------------------------------------------------------------------------------
 
 def _is_acronym(word: str) -> bool:
+    """CSTO, MI6, NATO, KNB (mostly capitals), not US-Turkish-Israeli."""
     letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2 and word[0].isupper()
+    upper = sum(c.isupper() for c in letters)
+    return len(letters) >= 2 and upper >= 2 and upper >= 0.6 * len(letters) and word[0].isupper()
 
 
 def names(toks: list[_Tok], lang: str, skip: set[int] = frozenset(), *,
@@ -271,8 +273,6 @@ def _skeleton(word: str) -> str:
 
 
 def _same_name(a: str, b: str) -> bool:
-    if "-" in a:
-        return any(_same_name(part, b) for part in a.split("-") if len(part) >= 4)
     a, b = _skeleton(a), _skeleton(b)
     if a == b:
         return True
@@ -282,6 +282,8 @@ def _same_name(a: str, b: str) -> bool:
         return True
     # inflected or derived forms: compare with the start of the longer word
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 5:
+        return False
     if SequenceMatcher(None, short, long_[:len(short) + 1]).ratio() >= 0.65:
         return True
     # the end of a German compound (Zentralasien / Asia)
@@ -290,10 +292,19 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def _has_name(name: Mention, toks: list[_Tok]) -> bool:
-    if _is_acronym(name.text):  # acronyms match exactly, also inside "CSTO-Sondersitzung"
-        return any(name.value == _fold(part) for t in toks for part in re.split(r"[-/]", t.text))
-    return any(_same_name(name.value, _fold(t.text)) for t in toks
-               if any(c.isalpha() for c in t.text))
+    """Is ``name`` (or, for a hyphenated name, one of its parts) in ``toks``? Acronyms must
+    match exactly (also inside "CSTO-Sondersitzung"), other words loosely (inflection,
+    transliteration, German compounds)."""
+    parts = [p for p in re.split(r"[-/]", name.text) if sum(c.isalpha() for c in p) >= 2]
+    words = [t.text for t in toks if any(c.isalpha() for c in t.text)]
+    pieces = {_fold(p) for w in words for p in re.split(r"[-/]", w) if p}
+    for part in parts or [name.text]:
+        if _is_acronym(part):
+            if _fold(part) in pieces:
+                return True
+        elif any(_same_name(_fold(part), _fold(w)) for w in words):
+            return True
+    return False
 
 
 # --- word-list features ----------------------------------------------------------------------

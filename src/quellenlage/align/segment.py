@@ -40,11 +40,18 @@ def _fallback_split(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def _pipeline_splitter():
+    """The pipeline's splitter applied paragraph by paragraph (a heading line without a full
+    stop must not run into the next line), or None when the segment stage is missing."""
     try:
-        from quellenlage.stages.segment import split_sentences
+        from quellenlage.stages.segment import paragraph_spans, split_sentences
     except ImportError:
         return None
-    return split_sentences
+
+    def splitter(text: str, lang: str) -> list[tuple[int, int]]:
+        return [span for start, end in paragraph_spans(text)
+                for span in split_sentences(text, lang, start, end)]
+
+    return splitter
 
 
 def split(text: str, lang: str, *, presegmented: bool = False) -> list[tuple[int, int]]:
