@@ -13,6 +13,10 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else " " for c in text)
 
 
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.4g}"
+
+
 def render_text(report, *, color: bool = False) -> str:
     def c(name: str, s: str) -> str:
         return f"{_ANSI[name]}{s}{_ANSI['reset']}" if color else s
@@ -42,7 +46,7 @@ def render_text(report, *, color: bool = False) -> str:
         if cl.entities:
             lines.append("  names: " + _clean(", ".join(entity_names.get(e, e) for e in cl.entities)))
         if cl.quantities:
-            lines.append("  numbers: " + _clean(", ".join(f"{q.text} → {q.value:g}" + (f" {q.unit}" if q.unit else "")
+            lines.append("  numbers: " + _clean(", ".join(f"{q.text} → {_number(q.value)}" + (f" {q.unit}" if q.unit else "")
                                                           for q in cl.quantities)))
         if cl.dates:
             lines.append("  dates: " + _clean(", ".join(f"{x.text} → {x.value}" for x in cl.dates)))

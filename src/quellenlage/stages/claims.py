@@ -1,7 +1,8 @@
 """claims: one claim record per sentence of role author or relayed, scored for check-worthiness.
 
 Backends (registry ``SCORER_BACKENDS``):
-- ``model``: the trained check-worthiness and subjectivity models of :mod:`quellenlage.claimmodel`;
+- ``model``: the trained check-worthiness and subjectivity models of :mod:`quellenlage.claimmodel`,
+  whose log-odds are shifted by the transparent weights of the facts found (see :meth:`combine`);
 - ``features``: a transparent weighted sum of what the other stages found (quantities, dates,
   names, attribution, hedges, questions, opinion and prediction markers); the embedded default
   that needs no model file;
@@ -26,7 +27,7 @@ CLAIM_ROLES = ("author", "relayed")
 WEIGHTS = {
     "quantity": 1.4, "date": 0.7, "person": 0.5, "organisation": 0.6, "place": 0.35,
     "named": 0.5, "anonymous": 0.7, "reportative": 0.3, "speculative": -0.5, "uncertain": -0.3,
-    "question": -2.5, "opinion": -0.9, "prediction": -0.4, "short": -1.2,
+    "question": -2.5, "opinion": -0.9, "prediction": -0.4, "short": -1.2, "subjective": -0.5,
 }
 BIAS = -0.6
 
@@ -109,6 +110,24 @@ class ClaimsStage:
         score = _sigmoid(BIAS + sum(WEIGHTS[k] * v for k, v in active.items()))
         return score, reasons, active
 
+    @staticmethod
+    def combine(result, active: dict[str, float], fact_reasons: list[str]) -> tuple[float, list[str], bool]:
+        """The trained model's log-odds, updated by the facts the other stages found.
+
+        The model (trained on comments, debates and news sentences) judges the wording; the
+        stages' facts (a quantity, a date, a named or anonymous source, a question) are evidence
+        that holds in any domain, so they shift the model's log-odds by the transparent weights.
+        """
+        p = min(max(float(result.score), 1e-4), 1 - 1e-4)
+        z = math.log(p / (1 - p)) + sum(WEIGHTS[k] * v for k, v in active.items())
+        if result.subjective:
+            z += WEIGHTS["subjective"]
+        score = _sigmoid(z)
+        model_reasons = [r for r in result.reasons if not r.lower().startswith(("check-worthy", "not check-worthy"))]
+        verdict = (f"{'check-worthy' if score >= 0.5 else 'not check-worthy'}: the model's score "
+                   f"{result.score:.2f} {'raised' if score > p else 'lowered'} to {score:.2f} by the facts found")
+        return score, [verdict] + model_reasons + fact_reasons, bool(result.subjective)
+
     def __call__(self, doc: Document) -> Document:
         sentences = doc.layer("sentences")
         attributions = doc.layer("attributions")
@@ -134,13 +153,10 @@ class ClaimsStage:
         originals = dict(zip((s.id for s in sentences), doc.layers.get("original_links", [])))
         claims: list[Claim] = []
         for i, (sentence, facts) in enumerate(candidates):
-            score, reasons, _active = self.features(doc, sentence, facts)
+            score, reasons, active = self.features(doc, sentence, facts)
             subjective = None
             if model_scores is not None and model_scores[i] is not None:
-                result = model_scores[i]
-                score = float(result.score)
-                subjective = bool(result.subjective)
-                reasons = list(result.reasons) + reasons
+                score, reasons, subjective = self.combine(model_scores[i], active, reasons)
             claims.append(Claim(
                 id=doc.next_id("c"), sentence_id=sentence.id, start=sentence.start, end=sentence.end,
                 text=sentence.text, check_worthy=score >= 0.5, score=round(score, 4), reasons=reasons,

@@ -220,6 +220,23 @@ def _model_tagger(lang: str):
 
 
 ENTITY_BACKENDS = ("auto", "model", "rules")
+_LEADING = re.compile(r"^(?:(?:der|die|das|des|dem|den|the)\s+|[\W_]+)", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[^\w.]+|\s+)$")
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop articles and stray punctuation at a mention's edges ("Die Bundesregierung", "Tokajew [")."""
+    while True:
+        m = _LEADING.match(text, start, end)
+        if not m or m.end() >= end:
+            break
+        start = m.end()
+    while end > start:
+        m = _TRAILING.search(text[start:end])
+        if not m or m.start() == 0:
+            break
+        end = start + m.start()
+    return start, end
 
 
 class EntitiesStage:
@@ -283,7 +300,9 @@ class EntitiesStage:
             spans, backend = self._find(doc, sentence)
             used.add(backend)
             for s, e, label in spans:
-                raw.append((s, e, label, doc.text[s:e], sentence.id))
+                s, e = trim_span(doc.text, s, e)
+                if e > s:
+                    raw.append((s, e, label, doc.text[s:e], sentence.id))
         raw = self._surname_mentions(doc, raw)
         clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text)
         grouped: dict[int, list[int]] = {}
