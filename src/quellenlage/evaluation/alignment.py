@@ -151,11 +151,8 @@ def make_partial(doc: Document, remarks: list[str], *, seed: int, window: int = 
     import random
 
     rng = random.Random(seed)
-    beads = sorted(doc.gold, key=lambda b: (min(b[1]) if b[1] else -1, min(b[0]) if b[0] else -1))
-    # bead order follows the original side; beads without original sentences keep their place
-    beads = [b for b in doc.gold]
-    starts = [k for k, (_, tgt) in enumerate(beads)]
-    start = rng.choice(starts[: max(1, len(starts) - 1)])
+    beads = list(doc.gold)  # in document order
+    start = rng.randrange(max(1, len(beads) - 1))
     chosen: list[BeadT] = []
     n_orig = 0
     for bead in beads[start:]:
