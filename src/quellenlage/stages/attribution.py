@@ -111,20 +111,28 @@ class AttributionStage:
 
     @staticmethod
     def _speech_spans(doc: Document):
-        """Speaker spans from the trained German speech tagger, where it ships; else None."""
+        """Speaker spans from the trained taggers of :mod:`quellenlage.speech`, where they ship.
+
+        German: the REDEWIEDERGABE speech tagger (speech kind, speaker, cue); English: the
+        PolNeAR attributor (source, cue, content). Returns ``(start, end, speaker, cue, label)``
+        tuples, or None where no model ships for the document's language.
+        """
         try:
-            from quellenlage.speech import load_speech_tagger
+            from quellenlage.speech import load_attributor, load_speech_tagger
         except ImportError:
             return None
         from quellenlage.errors import ModelError, UnsupportedLanguageError
 
-        if doc.meta.language != "de":
-            return None
         try:
-            tagger = load_speech_tagger("de")
+            if doc.meta.language == "de":
+                found = load_speech_tagger("de").find(doc.text)
+                return [(sp.start, sp.end, sp.speaker, sp.cue, f"{sp.kind} speech") for sp in found if sp.speaker]
+            if doc.meta.language == "en":
+                found = load_attributor("en").find(doc.text)
+                return [(a.content[0], a.content[1], a.source, a.cue, "attributed content") for a in found if a.source]
         except (ModelError, UnsupportedLanguageError):
             return None
-        return [sp for sp in tagger.find(doc.text) if sp.speaker is not None]
+        return None
 
     def _explicit(self, doc: Document, s, lang: str, mentions, speech_spans) -> Attribution | None:
         text = doc.text
@@ -176,11 +184,11 @@ class AttributionStage:
                 found = classify(np_start, np_end, m.group(0).strip())
                 if found is not None and found.type == "anonymous":
                     return found
-        # 3. The trained speech tagger's speakers.
-        for sp in speech_spans or ():
-            if start <= sp.start < end and sp.speaker is not None:
-                ss, se = sp.speaker
-                found = classify(ss, se, f"{sp.kind} speech")
+        # 3. The trained taggers' speakers of the speech or content that overlaps this sentence.
+        for c_start, c_end, speaker, cue, label in speech_spans or ():
+            if c_start < end and start < c_end:
+                cue_text = text[cue[0]:cue[1]] if cue else label
+                found = classify(speaker[0], speaker[1], f"{cue_text} ({label}, model)")
                 if found is not None:
                     return found
         return None
