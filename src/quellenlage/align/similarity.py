@@ -1,8 +1,9 @@
 """Similarity matrices for every bead shape.
 
 The embedding similarity of a bead is the cosine of the embeddings of its concatenated
-sentences (windows of up to two sentences are encoded as they are; longer windows are
-combined from token-feature sums, see :func:`quellenlage.align.embed.embed_windows`),
+sentences (windows of consecutive sentences are built from token-feature sums with the
+junctions re-encoded, see :func:`quellenlage.align.embed.embed_windows`; windows up to
+``exact_max`` sentences can instead be encoded as they are),
 plus ``lexical_weight`` times a lexical overlap (numbers, names and cognates shared by
 both sides), minus a margin (``margin_alpha`` times the mean of each side's ``margin_k``
 best similarities: a hubness correction, as in margin-based bitext mining).
@@ -35,9 +36,7 @@ def _bag(text: str) -> set[str]:
     return {w.lower()[:5] for w in _TOKEN.findall(text) if len(w) > 1}
 
 
-def _bag_matrix(bags: list[set[str]], vocab: dict[str, int]):
-    from scipy import sparse
-
+def _bag_matrix(bags: list[set[str]], vocab: dict[str, int]) -> tuple[list[int], list[int]]:
     rows, cols = [], []
     for p, bag in enumerate(bags):
         for w in bag:
