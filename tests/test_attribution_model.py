@@ -52,7 +52,7 @@ def test_quote_with_trailing_attribution(att):
 
 
 def test_according_to(att):
-    text = "According to the report, unemployment fell to 4 percent last year."
+    text = "Unemployment fell to 4 percent last year, according to the report."
     spans = att.char_spans(text)
     sources = [text[s:e] for s, e in spans["source"]]
     assert any("report" in s for s in sources), sources

@@ -35,8 +35,10 @@ def load_speech_tagger(lang: str = "de"):
 
     folder = MODELS / "speech"
     stack = folder / "speech_de_stack.crfsuite"
-    return GermanSpeechTagger(folder / "speech_de_kinds.crfsuite",
-                              folder / "speech_de_roles.crfsuite",
+    roles = folder / "speech_de_roles_stacked.crfsuite"
+    if not roles.is_file():
+        roles = folder / "speech_de_roles.crfsuite"
+    return GermanSpeechTagger(folder / "speech_de_kinds.crfsuite", roles,
                               stack if stack.is_file() else None)
 
 
