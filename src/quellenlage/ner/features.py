@@ -60,6 +60,10 @@ class Gazetteer:
                             out[j] = "I-" + labels
                         hit = size
                         break
+            if not hit and n - i >= 1 and len(tokens[i]) > 3 and tokens[i][-1] == "s" and tokens[i][:1].isupper():
+                labels = entries.get((tokens[i][:-1],))  # genitive "Kasachstans"
+                if labels is not None:
+                    out[i] = "S-" + labels
             i += hit or 1
         return out
 
@@ -102,6 +106,11 @@ class FeatureExtractor:
         if len(token) == 1 and not token.isalnum():
             feats.append("punct")
         cl = self.clusters.get(low)
+        if cl is None and len(low) > 4 and low[-1] in "sn":
+            # inflected form of a known word: genitive -s/-es, plural/dative -n/-en
+            cl = self.clusters.get(low[:-1]) or (self.clusters.get(low[:-2]) if low[-2] == "e" else None)
+            if cl is not None:
+                feats.append("cinfl")
         if cl is not None:
             feats.extend(("c0=" + cl[0], "c1=" + cl[1], "c2=" + cl[2]))
             ctx = (low, shape, cl[1], cl[0], cl[2])
