@@ -236,3 +236,11 @@ def test_cli_evaluate_claims_on_written_data(tmp_path):
     assert dev["metric"] == "f1-positive" and dev["n"] == 4 and dev["score"] == 1.0
     result = runner.invoke(app, ["evaluate", "claims", "--data", str(tmp_path / "none")])
     assert result.exit_code == 7
+
+
+def test_auto_language_gives_unsure_items_the_files_language():
+    from quellenlage.cli.claims import languages_of
+
+    texts = [DE_FACTS[0], DE_OPINIONS[1], "@USER oh oh", "😴", EN_FACTS[0],
+             "Le chômage a atteint 7,3 pour cent en 2022 selon les chiffres officiels."]
+    assert languages_of(texts) == ["de", "de", "de", "de", "en", "fr"]

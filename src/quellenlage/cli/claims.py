@@ -38,11 +38,33 @@ def read_inputs(raw: str) -> list[str]:
     return [line.rstrip("\r") for line in lines]
 
 
-def _language_of(text: str) -> str:
+def languages_of(texts: list[str]) -> list[str]:
+    """Language per text for ``--lang auto``.
+
+    Short or unsure texts (an emoji, "@USER oh oh", a link) take the language most of the
+    confidently detected inputs have, so that one German comment in a German file is not scored
+    with another model; a text confidently in another language gets that language (degraded).
+    """
+    from collections import Counter
+
+    from quellenlage.claimmodel import SUPPORTED_LANGUAGES
     from quellenlage.langid import detect_document_language
 
-    lang, _ = detect_document_language(text)
-    return "en" if lang == "und" else lang
+    detected = [detect_document_language(text) for text in texts]
+    confident = Counter(lang for lang, prob in detected
+                        if lang in SUPPORTED_LANGUAGES and prob >= 0.6)
+    default = confident.most_common(1)[0][0] if confident else "en"
+    out = []
+    for text, (lang, prob) in zip(texts, detected):
+        words = len(text.split())
+        if lang in SUPPORTED_LANGUAGES and (prob >= 0.6 or lang == default):
+            out.append(lang)
+        elif lang not in SUPPORTED_LANGUAGES and lang not in ("und", "zxx") \
+                and prob >= 0.6 and words >= 6:
+            out.append(lang)
+        else:
+            out.append(default)
+    return out
 
 
 def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
@@ -71,7 +93,7 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
                 raw = path.read_text(encoding="utf-8", errors="replace")
             texts = read_inputs(raw)
             if lang == "auto":
-                langs = [_language_of(text) for text in texts]
+                langs = languages_of(texts)
             else:
                 langs = [lang.lower()] * len(texts)
             results: list = [None] * len(texts)
