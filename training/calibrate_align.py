@@ -26,12 +26,13 @@ OUT = ROOT / "src" / "quellenlage" / "models" / "align" / "params.json"
 REMARKS = ROOT / "tests" / "fixtures" / "align" / "remarks.de.txt"
 
 GRID = {
-    "tau": [0.0, 0.05, 0.1, 0.15],
+    "tau": [0.05, 0.1, 0.15],
     "merge_penalty": [0.05, 0.1, 0.15],
-    "lexical_weight": [0.2, 0.4],
+    "lexical_weight": [0.2, 0.3],
     "margin_alpha": [0.5, 1.0],
     "merge_gain": [-1.0, -0.05, -0.02],
-    "merge_gain_derived": [None, -0.04, -0.02, 0.0],
+    "merge_gain_derived": [None, -0.04, -0.02],
+    "inner_gain": [None, -0.1, -0.05, -0.02],
 }
 BOW_GRID = {"tau": [-0.05, 0.0, 0.05, 0.1, 0.2], "merge_penalty": [0.0, 0.05, 0.1],
             "margin_alpha": [0.0, 0.5], "merge_gain": [-1.0, 0.0]}
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         for values in itertools.product(*(grid[k] for k in keys)):
             params = replace(base, **dict(zip(keys, values)))
             if similarity == "bow":
-                params = replace(params, lexical_weight=0.0, merge_gain_derived=None)
+                params = replace(params, lexical_weight=0.0, merge_gain_derived=None,
+                                 inner_gain=None)
             rows.append((params, *evaluate(params, similarity)))
         best = max(rows, key=lambda r: r[1])
         # leave one fold out: choose on the other folds (plus the partial cases), test on it

@@ -33,6 +33,7 @@ class AlignParams:
     exact_max: int = 1
     merge_gain: float = 0.0
     merge_gain_derived: float | None = None
+    inner_gain: float | None = None
     skip_derived: float = 0.0
     skip_original: float = 0.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
@@ -51,6 +52,7 @@ class AlignParams:
                 "lexical_weight": self.lexical_weight, "margin_k": self.margin_k,
                 "margin_alpha": self.margin_alpha, "exact_max": self.exact_max,
                 "merge_gain": self.merge_gain, "merge_gain_derived": self.merge_gain_derived,
+                "inner_gain": self.inner_gain,
                 "skip_derived": self.skip_derived, "skip_original": self.skip_original,
                 "beads": [list(b) for b in self.beads], "temperature": self.temperature}
 
@@ -82,6 +84,15 @@ def _sub_best(sims: dict[tuple[int, int], np.ndarray], a: int, b: int,
     return best
 
 
+def _inner_best(one: np.ndarray, a: int, b: int, shape: tuple[int, int]) -> np.ndarray:
+    """For each (a, b) bead, the best 1-1 similarity of a sentence pair inside it."""
+    out = np.full(shape, -np.inf)
+    for i in range(a):
+        for j in range(b):
+            np.maximum(out, one[i:i + shape[0], j:j + shape[1]], out=out)
+    return out
+
+
 def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
           params: AlignParams) -> list[Bead]:
     """Best monotonic alignment of ``n`` derived and ``m`` original sentences.
@@ -102,6 +113,10 @@ def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
                 sub = _sub_best(sims, a, b, side)
                 if sub is not None:
                     score = np.where(sims[(a, b)] >= sub + gain, score, -1e9)
+            if params.inner_gain is not None and (1, 1) in sims:
+                # ... and not much less similar than the best sentence pair inside it
+                inner = _inner_best(sims[(1, 1)], a, b, sims[(a, b)].shape)
+                score = np.where(sims[(a, b)] >= inner + params.inner_gain, score, -1e9)
         scores[(a, b)] = score
     neg = -1e18
     D = np.full((n + 1, m + 1), neg)
