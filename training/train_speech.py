@@ -25,15 +25,16 @@ sys.path.insert(0, str(ROOT / "src"))
 from quellenlage.evaluation.speech import evaluate_documents, is_dev  # noqa: E402
 from quellenlage.speech.corpora import read_rw_folder  # noqa: E402
 from quellenlage.speech.features_de import document_features, stack_features  # noqa: E402
-from quellenlage.speech.tagger_de import SEQUENCE_TOKENS, GermanSpeechTagger, encode_kinds
+from quellenlage.speech.tagger_de import (  # noqa: E402
+    SEQUENCE_TOKENS, GermanSpeechTagger, encode_kinds)
 from quellenlage.speech.textfeatures import group_chunks  # noqa: E402
 
-ROLE_FILE = "speech_de_roles_stacked.crfsuite"
 MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "speech"
 KIND_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.minfreq": 2,
                "feature.possible_transitions": True}
-STACK = False  # second-pass CRF: tried, lowered dev F1 (see MODEL_CARD), off
-ROLE_STACK = True  # role CRF sees the first-pass kind labels (two-fold out-of-fold in training)
+STACK = False  # second-pass kind CRF on first-pass labels: lowered dev F1 (MODEL_CARD), off
+ROLE_STACK = False  # role CRF on first-pass kind labels (two-fold out-of-fold): not validated, off
+ROLE_FILE = "speech_de_roles_stacked.crfsuite" if ROLE_STACK else "speech_de_roles.crfsuite"
 ROLE_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.minfreq": 2,
                "feature.possible_transitions": True}
 

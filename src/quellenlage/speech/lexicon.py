@@ -52,5 +52,5 @@ def german_lexicons() -> tuple[PrefixLexicon, frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=None)
 def english_lexicons() -> tuple[frozenset[str], frozenset[str]]:
     """(verbs and nouns of attribution, source cue words) for English."""
-    return (frozenset(read_list("en", "attribution_verbs.txt")),
-            frozenset(read_list("en", "attribution_cues.txt")))
+    return (frozenset(read_list("en", "speech_attribution_verbs.txt")),
+            frozenset(read_list("en", "speech_attribution_cues.txt")))
