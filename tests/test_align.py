@@ -437,3 +437,11 @@ def test_fast_tokenizer_equals_usem3s(encoder):
     assert fast._prefixes == slow._prefixes and fast._max_len == slow._max_len
     texts = ["Der Rhonegletscher hat 1,5 Meter verloren.", "ISIS-Khorasan – „Zentrum“ …", "日本語"]
     assert fast.encode(texts) == slow.encode(texts)
+
+
+def test_too_many_pairs_is_refused():
+    from quellenlage.align import align_sentences
+    from quellenlage.errors import InputTooLargeError
+
+    with pytest.raises(InputTooLargeError):
+        align_sentences(["Satz."] * 2001, ["Phrase."] * 2001)

@@ -12,9 +12,12 @@ import numpy as np
 
 from quellenlage.align.dp import AlignParams, Bead, align
 from quellenlage.align.records import Comparison, Link, Sentence, SentenceRole
-from quellenlage.errors import EmptyInputError, ModelError, UnsupportedLanguageError
+from quellenlage.errors import (EmptyInputError, InputTooLargeError, ModelError,
+                                UnsupportedLanguageError)
 
 PARAMS_FILE = "params.json"
+# the DP holds about ten float matrices of n x m: 4 million pairs are about 1.5 GB at most
+MAX_CELLS = 4_000_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,6 +69,10 @@ def align_sentences(derived: list[str], original: list[str], *, params: AlignPar
     if n == 0 or m == 0:
         return ([Link((i,), (), 1.0) for i in range(n)]
                 + [Link((), (j,), 1.0) for j in range(m)])
+    if n * m > MAX_CELLS:
+        raise InputTooLargeError(
+            f"{n} x {m} sentences are too many to align in one piece (limit {MAX_CELLS:,} pairs)",
+            hint="split the texts into chapters or sections and compare those")
     if sims is None:
         sims = similarities(derived, original, params, similarity)
     beads: list[Bead] = align(sims, n, m, params)
