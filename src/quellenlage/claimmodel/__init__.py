@@ -125,7 +125,9 @@ def _embedder():
     def embed(texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512))
-        return np.asarray(use.encode(texts), dtype=np.float64)
+        # batches of 64, as in training (padding is per batch)
+        return np.vstack([np.asarray(use.encode(texts[i:i + 64]), dtype=np.float64)
+                          for i in range(0, len(texts), 64)])
     return embed
 
 
