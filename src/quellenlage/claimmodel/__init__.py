@@ -93,8 +93,10 @@ class ClaimScorer:
             m_subj = margin(subj_head, ind, val, feats.cues, emb)
             reasons: list[str] = []
             if explain:
-                reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check)
-                reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj)
+                reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check,
+                                        self.model_lang)
+                reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
+                                                self.model_lang)
                 if self.degraded:
                     reasons.append(f"language {self.lang!r} has no claims model: scored with the "
                                    f"{self.model_lang!r} model, expect lower accuracy")

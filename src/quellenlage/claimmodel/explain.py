@@ -13,7 +13,7 @@ from collections import defaultdict
 import numpy as np
 
 from quellenlage.claimmodel.features import (CUE_NAMES, CUE_WORDS, WORD, TextFeatures,
-                                             token_char_ngrams)
+                                             load_cues, token_char_ngrams)
 from quellenlage.claimmodel.model import Head, Vocabulary
 
 TOP_WORDS = 4
@@ -27,8 +27,12 @@ FACT_CUES = ("number", "year", "percent", "money", "quantity_word", "number_word
 
 
 def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
-                        ind: np.ndarray, val: np.ndarray) -> list[tuple[str, float]]:
-    """(token as written, share of the margin) per distinct word, strongest first."""
+                        ind: np.ndarray, val: np.ndarray,
+                        skip: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    """(token as written, share of the margin) per distinct word, strongest first.
+
+    Words in ``skip`` (function words) are left out of the list, not out of the model.
+    """
     weight = {vocab.terms[j]: float(v) * float(head.coef[j]) for j, v in zip(ind.tolist(), val)}
     if not weight:
         return []
@@ -51,7 +55,7 @@ def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
         per_word[low] += share
         shown.setdefault(low, feats.tokens[i])
     items = [(shown[w], s) for w, s in per_word.items()
-             if any(ch.isalnum() for ch in w) or w in ("?", "!")]
+             if (any(ch.isalnum() for ch in w) or w in ("?", "!")) and w not in skip]
     return sorted(items, key=lambda item: -abs(item[1]))
 
 
@@ -79,11 +83,15 @@ def _embedding_share(head: Head, emb) -> float:
     return float(head.coef_embed @ emb)
 
 
+def _skip(lang: str) -> frozenset[str]:
+    return load_cues(lang).display_stopwords
+
+
 def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
-                  m: float) -> list[str]:
+                  m: float, lang: str = "en") -> list[str]:
     """Reasons for the check-worthiness decision (margin ``m``)."""
     sign = 1.0 if m >= 0 else -1.0
-    words = [w for w, s in token_contributions(head, vocab, feats, ind, val)
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang))
              if s * sign >= MIN_SHARE][:TOP_WORDS]
     cues = [name for name, s in cue_contributions(head, feats)
             if s * sign >= MIN_SHARE and name not in ("length",)][:TOP_CUES]
@@ -109,10 +117,10 @@ def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, 
 
 
 def subjectivity_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
-                         m: float) -> list[str]:
+                         m: float, lang: str = "en") -> list[str]:
     """Reasons for the subjectivity decision (margin ``m``)."""
     sign = 1.0 if m >= 0 else -1.0
-    words = [w for w, s in token_contributions(head, vocab, feats, ind, val)
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang))
              if s * sign >= MIN_SHARE][:TOP_WORDS]
     cue_names = [name for name, s in cue_contributions(head, feats)
                  if s * sign >= MIN_SHARE and name != "length"][:TOP_CUES]

@@ -93,6 +93,7 @@ class Cues:
     phrases: dict[str, tuple[tuple[str, ...], ...]]
     by_word: dict[str, tuple[str, ...]]      # word -> the cues it belongs to
     phrase_starts: frozenset[str]            # first words of phrases
+    display_stopwords: frozenset[str] = frozenset()   # never named in reasons
 
 
 @lru_cache(maxsize=None)
@@ -115,7 +116,8 @@ def load_cues(lang: str) -> Cues:
         for word in members:
             by_word.setdefault(word, []).append(cue)
     starts = frozenset(p[0] for group in phrases.values() for p in group)
-    return Cues(lang, words, phrases, {w: tuple(c) for w, c in by_word.items()}, starts)
+    return Cues(lang, words, phrases, {w: tuple(c) for w, c in by_word.items()}, starts,
+                frozenset(w.lower() for w in data.get("display_stopwords", [])))
 
 
 @dataclass(frozen=True)
