@@ -138,3 +138,46 @@ def test_reader_parses_kinds_speakers_and_cues(tmp_path):
     assert doc.kinds[5] == {"indirect", "free_indirect"}
     assert doc.speakers == {1: [4], 2: [4]}
     assert doc.cues == {1: [3]}
+
+
+def _write_sample(folder):
+    header = "tok\tnormtok\tlemma\tpos\trfpos\tsentstart\tstwr\tframe\tspeaker\tintexpr\tnote"
+    rows = [
+        "»\t\"\t\"\t$(\t-\tyes\tdirect.speech.1\t-\t-\t-\t-",
+        "Wir\tWir\twir\tPPER\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        "kommen\tkommen\tkommen\tVVFIN\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        "morgen\tmorgen\tmorgen\tADV\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        "«\t\"\t\"\t$(\t-\tno\tdirect.speech.1\t-\t-\t-\t-",
+        ",\t,\t,\t$,\t-\tno\t-\tframe.1\t-\t-\t-",
+        "sagte\tsagte\tsagen\tVVFIN\t-\tno\t-\tframe.1\t-\tintexpr.1\t-",
+        "Anna\tAnna\tAnna\tNE\t-\tno\t-\tframe.1\tspeaker.1\t-\t-",
+        ".\t.\t.\t$.\t-\tno\t-\t-\t-\t-\t-",
+    ]
+    (folder / "rwk_test_1-1.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    (folder / "metadata.tsv").write_text("file\tyear\nrwk_test_1-1.tsv\t1900\n", encoding="utf-8")
+
+
+def test_cli_evaluate_speech_prints_the_documented_json(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from quellenlage.cli.main import app
+
+    _write_sample(tmp_path)
+    result = CliRunner().invoke(app, ["evaluate", "speech", "--data", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert set(scores) >= {"direct", "indirect", "reported", "free_indirect", "speaker"}
+    assert set(scores["direct"]) == {"precision", "recall", "f1"}
+    assert scores["direct"]["recall"] > 0.5
+    assert "accuracy" in scores["speaker"]
+
+
+def test_cli_evaluate_speech_missing_folder_exits_with_data_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from quellenlage.cli.main import app
+
+    result = CliRunner().invoke(app, ["evaluate", "speech", "--data", str(tmp_path / "nope")])
+    assert result.exit_code == DataError.exit_code
