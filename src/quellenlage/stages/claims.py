@@ -30,6 +30,8 @@ WEIGHTS = {
     "question": -2.5, "opinion": -0.9, "prediction": -0.4, "short": -1.2, "subjective": -0.5,
 }
 BIAS = -0.6
+# Check-worthy claims get the model's word-level explanation (the others keep the facts as reasons).
+EXPLAIN_FROM = 0.5
 
 
 def _sigmoid(x: float) -> float:
@@ -124,6 +126,8 @@ class ClaimsStage:
             z += WEIGHTS["subjective"]
         score = _sigmoid(z)
         model_reasons = [r for r in result.reasons if not r.lower().startswith(("check-worthy", "not check-worthy"))]
+        if not result.reasons and result.subjective:
+            model_reasons = [f"the model reads it as opinion (subjectivity {result.subjectivity_score:.2f})"]
         verdict = (f"{'check-worthy' if score >= 0.5 else 'not check-worthy'}: the model's score "
                    f"{result.score:.2f} {'raised' if score > p else 'lowered'} to {score:.2f} by the facts found")
         return score, [verdict] + model_reasons + fact_reasons, bool(result.subjective)
@@ -149,11 +153,12 @@ class ClaimsStage:
                      "hedges": [h for h in doc.layer("hedges") if inside(h)],
                      "entities": ents, "attribution": att}
             candidates.append((sentence, facts))
-        model_scores = self._model_scores(doc, candidates)
+        scored = [self.features(doc, sentence, facts) for sentence, facts in candidates]
+        model_scores = self._model_scores(doc, candidates, [active for _s, _r, active in scored])
         originals = dict(zip((s.id for s in sentences), doc.layers.get("original_links", [])))
         claims: list[Claim] = []
         for i, (sentence, facts) in enumerate(candidates):
-            score, reasons, active = self.features(doc, sentence, facts)
+            score, reasons, active = scored[i]
             subjective = None
             if model_scores is not None and model_scores[i] is not None:
                 score, reasons, subjective = self.combine(model_scores[i], active, reasons)
@@ -166,7 +171,7 @@ class ClaimsStage:
         doc.set_layer("claims", claims)
         return doc
 
-    def _model_scores(self, doc: Document, candidates):
+    def _model_scores(self, doc: Document, candidates, actives):
         if self.backend == "features" or not candidates:
             doc.backends[self.name] = "features"
             return None
@@ -184,8 +189,19 @@ class ClaimsStage:
                     raise ModelError(f"no trained claim model ships for '{lang}'", hint="use --scorer features")
                 used.add("features")
                 continue
-            for i, r in zip(idx, scorer.score([candidates[i][0].text for i in idx])):
+            # Score everything without explanations (fast), then explain the claims that are
+            # check-worthy or near the boundary once the facts are added; the rest keep the
+            # model's score and the facts as reasons.
+            plain = scorer.score([candidates[i][0].text for i in idx], explain=False)
+            to_explain = []
+            for i, r in zip(idx, plain):
                 results[i] = r
+                combined, _r, _s = self.combine(r, actives[i], [])
+                if combined >= EXPLAIN_FROM:
+                    to_explain.append(i)
+            if to_explain:
+                for i, r in zip(to_explain, scorer.score([candidates[i][0].text for i in to_explain])):
+                    results[i] = r
             used.add(getattr(scorer, "model", "model") if isinstance(getattr(scorer, "model", None), str) else "model")
         doc.backends[self.name] = "+".join(sorted(used))
         return results

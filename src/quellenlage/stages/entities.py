@@ -184,12 +184,16 @@ def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str) -> list
         for stem in _inflection_stems(key):
             by_key.setdefault((group, stem), i)
     # Surname-only person mentions join the full name that ends with that surname.
+    full_names: dict[str, int] = {}
+    for j, other in enumerate(mentions):
+        if other[2] == "PER" and " " in keys[j]:
+            full_names.setdefault(keys[j].split()[-1], j)
     for i, m in enumerate(mentions):
         if m[2] != "PER" or " " in keys[i]:
             continue
-        for j, other in enumerate(mentions):
-            if other[2] == "PER" and " " in keys[j] and keys[j].split()[-1] in _inflection_stems(keys[i]):
-                union(i, j)
+        for stem in _inflection_stems(keys[i]):
+            if stem in full_names:
+                union(i, full_names[stem])
                 break
     # "KNB (Nationales Sicherheitskomitee)" and "Nationales Sicherheitskomitee (KNB)".
     for i, m in enumerate(mentions):
