@@ -57,13 +57,16 @@ def _train_module():
     return train_ner
 
 
+@pytest.mark.slow
 def test_gate_en_retrained_fold0(shared_data: Path, tmp_path: Path):
     from quellenlage.ner.tagger import CrfTagger, build_extractor
 
     train_ner = _train_module()
     ewt = read_columns(shared_data / "uner" / "en-ewt" / "en_ewt-ud-dev.iob2")
     ex = build_extractor("en")
-    train_ner.train_crf(ex, [s for i, s in enumerate(ewt) if i % 5], tmp_path / "en.crfsuite")
+    pool = train_ner.self_training_pool(shared_data, "en")
+    train_ner.train_with_self_training(ex, [s for i, s in enumerate(ewt) if i % 5], pool,
+                                       tmp_path / "en.crfsuite", "en")
     held = [s for i, s in enumerate(ewt) if i % 5 == 0]
     _check("en_retrain_ewt_dev_fold0", evaluate_sentences(CrfTagger("en", tmp_path / "en.crfsuite", ex), held))
 
