@@ -9,6 +9,7 @@ import pytest
 
 from quellenlage.errors import DataError, UnsupportedLanguageError
 from quellenlage.evaluation.ner import evaluate_folder, label_mapper
+import quellenlage.ner
 from quellenlage.ner import PUBLIC_LABELS, load_tagger
 from quellenlage.ner.data import read_columns, spans_from_tags, tags_from_spans
 from quellenlage.ner.merge import canonical_name, cluster_mentions
@@ -155,6 +156,11 @@ def test_merge_english():
     ids = cluster_mentions(mentions, lang="en")
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] == ids[5]
     assert ids[5] != ids[6] and ids[0] != ids[2]
+
+
+def test_public_api_exports():
+    assert quellenlage.ner.cluster_mentions is cluster_mentions
+    assert quellenlage.ner.canonical_name is canonical_name
 
 
 def test_canonical_name():
