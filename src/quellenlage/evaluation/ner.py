@@ -132,7 +132,10 @@ def evaluate_folder(folder: Path, lang: str | None = None) -> dict:
         file_lang = lang or guess_language(sents)
         c = count_sentences(load_tagger(file_lang), sents)
         total.add(c)
-        files.append({"file": path.name, "lang": file_lang, **counts_to_report(c)})
+        gold_labels = {t[2:] for s in sents for t in s.tags if t != "O"}
+        germeval = any(lab.endswith(_GERMEVAL_MARKERS) or lab == "OTH" for lab in gold_labels)
+        scheme = {"scheme": "germeval2014-outer", "public_labels": {"OTH": "MISC"}} if germeval else {"scheme": "iob2"}
+        files.append({"file": path.name, "lang": file_lang, **scheme, **counts_to_report(c)})
     report = {"task": "ner", "data": str(folder), "metric": "entity-level exact match, outer layer"}
     report.update(counts_to_report(total))
     report["files"] = files
