@@ -3,7 +3,8 @@
     python benchmarks/speech.py [--data ../shared/data] [--repeat 3]
 
 Prints one table row per system: words per CPU-second (= per core; the taggers are single
-threaded), peak Python heap while running (tracemalloc) and the process's peak RSS. Side by
+threaded; words = tokens of the shared tokenizer), peak Python heap while running
+(tracemalloc, measured in a separate pass) and the process's peak RSS so far. Side by
 side in the same process:
 
 * ``quellenlage.tokenize`` alone and spaCy's blank pipeline (``spacy.blank(lang)``, tokenizer
@@ -72,12 +73,15 @@ def _rule_baseline(lang: str):
 
 def _measure(name: str, fn, texts: list[str], words: int, repeat: int, acc: str) -> dict:
     fn(texts[0][:2000])  # warm up (model loading, caches)
-    tracemalloc.start()
     t0 = time.process_time()
     for _ in range(repeat):
         for t in texts:
             fn(t)
     cpu = time.process_time() - t0
+    # memory in a separate pass: tracemalloc slows Python code down several times
+    tracemalloc.start()
+    for t in texts:
+        fn(t)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

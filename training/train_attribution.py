@@ -26,7 +26,7 @@ from quellenlage.speech.features_en import document_features  # noqa: E402
 from quellenlage.tokenize import tokenize  # noqa: E402
 
 MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "attribution"
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.minfreq": 2,
+PARAMS = {"c1": 0.5, "c2": 0.1, "max_iterations": 150, "feature.minfreq": 2,
           "feature.possible_transitions": True}
 
 
