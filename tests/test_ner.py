@@ -61,6 +61,18 @@ def test_offsets_are_exact_and_labels_public():
     assert load_tagger("de").find_many(["Paris.", ""]) == [load_tagger("de").find("Paris."), []]
 
 
+def test_find_many_same_document_spreads_names_across_sentences():
+    tagger = load_tagger("de")
+    sentences = ["Der frühere Geheimdienstchef Karim Massimov wurde verhaftet.",
+                 "Tokajew enthob Massimow seines Postens."]
+    joint = tagger.find_many(sentences, same_document=True)
+    names = {(sentences[1][s:e], label) for s, e, label in joint[1]}
+    assert ("Massimow", "PER") in names
+    separate = tagger.find_many(sentences)
+    assert len(separate) == 2 and all(set(a) <= set(b) for a, b in zip(separate, joint))
+    assert ("Massimow", "PER") not in {(sentences[1][s:e], label) for s, e, label in separate[1]}
+
+
 def test_native_labels_are_germeval_for_german():
     tagger = load_tagger("de")
     assert {"PER", "ORG", "LOC", "OTH", "LOCderiv"} <= set(tagger.labels)

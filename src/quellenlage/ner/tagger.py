@@ -102,7 +102,20 @@ class CrfTagger:
         another spelling of a name it found elsewhere in the text ("Massimow" after "Massimov",
         "Tokajews" after "Tokajew") gets that name's label (one sense per document).
         """
-        offsets = tokenize(text)
+        return self.find_many([text], same_document=True)[0]
+
+    def find_many(self, texts: list[str], same_document: bool = False) -> list[list[tuple[int, int, str]]]:
+        """``find`` for each text. With ``same_document=True`` the texts are parts of one document
+        (e.g. its sentences) and the one-sense-per-document pass runs across all of them."""
+        tokenized = [tokenize(t) for t in texts]
+        found = [self._tag_text(t, offs) for t, offs in zip(texts, tokenized)]
+        if same_document:
+            known = self._known_names([(t, spans) for t, spans in zip(texts, found)])
+            return [self._propagate(t, offs, spans, known) for t, offs, spans in zip(texts, tokenized, found)]
+        return [self._propagate(t, offs, spans, self._known_names([(t, spans)]))
+                for t, offs, spans in zip(texts, tokenized, found)]
+
+    def _tag_text(self, text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out: list[tuple[int, int, str]] = []
         for lo, hi in _segments(text, offsets):
             chunk = offsets[lo:hi]
@@ -111,24 +124,28 @@ class CrfTagger:
                 label = public_label(native)
                 if label is not None:
                     out.append((chunk[first][0], chunk[end - 1][1], label))
-        if out:
-            out = self._propagate(text, offsets, out)
         return out
 
-    def _propagate(self, text: str, offsets: list[tuple[int, int]],
-                   spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        from quellenlage.ner.merge import fold, name_keys
+    def _known_names(self, parts: list[tuple[str, list[tuple[int, int, str]]]]) -> dict[str, str]:
+        from quellenlage.ner.merge import name_keys
 
         known: dict[str, str] = {}
-        for s, e, label in spans:
-            if label == "MISC":
-                continue
-            names = [text[s:e]]
-            if label == "PER" and " " in names[0]:
-                names.append(names[0].rsplit(" ", 1)[1])
-            for name in names:
-                for key in name_keys(name, self.lang):
-                    known.setdefault(key, label)
+        for text, spans in parts:
+            for s, e, label in spans:
+                if label == "MISC":
+                    continue
+                names = [text[s:e]]
+                if label == "PER" and " " in names[0]:
+                    names.append(names[0].rsplit(" ", 1)[1])
+                for name in names:
+                    for key in name_keys(name, self.lang):
+                        known.setdefault(key, label)
+        return known
+
+    def _propagate(self, text: str, offsets: list[tuple[int, int]], spans: list[tuple[int, int, str]],
+                   known: dict[str, str]) -> list[tuple[int, int, str]]:
+        from quellenlage.ner.merge import fold, name_keys
+
         if not known:
             return spans
         heads = {k[:2] for k in known if not k.startswith("~")}
@@ -148,9 +165,6 @@ class CrfTagger:
             if len(labels) == 1:
                 added.append((s, e, labels.pop()))
         return sorted(spans + added) if added else spans
-
-    def find_many(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-        return [self.find(t) for t in texts]
 
 
 def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
