@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from quellenlage.stages.dates import find_dates
-from quellenlage.stages.entities import merge_key, merge_mentions, rule_mentions
+from quellenlage.stages.entities import merge_mentions, rule_mentions
 from quellenlage.stages.hedges import find_hedges
 from quellenlage.stages.quantities import find_quantities
 
@@ -86,27 +86,23 @@ def test_hedges(lang, text, kinds):
     assert [k for _s, _e, k in find_hedges(text, lang)] == kinds
 
 
-@pytest.mark.parametrize("a, b, same", [
-    ("Massimov", "Massimow", True),
-    ("Tokajew", "Tokayev", True),
-    ("Nasarbajew", "Nazarbayev", True),
-    ("Patruschew", "Patrushev", True),
-    ("Kasachstan", "Kirgistan", False),
-    ("Müller", "Miller", False),
-])
-def test_merge_key_links_spelling_variants_only(a, b, same):
-    assert (merge_key(a) == merge_key(b)) is same
-
-
-def test_merging_joins_inflection_surnames_and_acronyms():
-    text = "Kasachstans Präsident Nikolai Patruschew und der KNB (Nationales Sicherheitskomitee). Patruschew in Kasachstan."
+def test_merging_joins_inflection_surnames_and_parenthetical_definitions():
+    text = ("Kasachstans Präsident Nikolai Patruschew und der KNB (Nationales Sicherheitskomitee). "
+            "Patruschew in Kasachstan, nicht in Kirgistan.")
     mentions = [(s, e, label, text[s:e]) for s, e, label in rule_mentions(text, "de")]
-    clusters = merge_mentions(mentions, text)
+    clusters = merge_mentions(mentions, text, "de")
     by_text = {m[3]: c for m, c in zip(mentions, clusters)}
     assert by_text["Kasachstans"] == by_text["Kasachstan"]
     assert by_text["Patruschew"] == by_text["Nikolai Patruschew"]
     assert by_text["KNB"] == by_text["Nationales Sicherheitskomitee"]
-    assert len({by_text["Kasachstan"], by_text["Patruschew"], by_text["KNB"]}) == 3
+    assert len({by_text["Kasachstan"], by_text["Kirgistan"], by_text["Patruschew"], by_text["KNB"]}) == 4
+
+
+def test_parenthetical_definition_needs_an_acronym():
+    text = "Berlin (Deutschland) und Paris."
+    mentions = [(s, e, label, text[s:e]) for s, e, label in rule_mentions(text, "de")]
+    clusters = merge_mentions(mentions, text, "de")
+    assert len(set(clusters)) == 3
 
 
 @pytest.mark.parametrize("lang, text, expected", [

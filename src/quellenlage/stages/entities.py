@@ -7,20 +7,20 @@ Backends (registry ``ENTITY_BACKENDS``):
 - ``auto`` (default): ``model`` where a trained model exists for the language, else ``rules``;
   gazetteer hits of ``rules`` fill gaps the model leaves.
 
-Merging within a document (:func:`merge_key`, :func:`merge_mentions`): inflected ("Kasachstans"),
-transliterated (Massimov/Massimow, Tokajew/Tokayev, Nasarbajew/Nazarbayev), surname-only
-("Patruschew" after "Nikolai Patruschew") and acronym mentions ("KNB (Nationales
-Sicherheitskomitee)") become one entity.
+Merging within a document (:func:`merge_mentions`, built on :func:`quellenlage.ner.cluster_mentions`):
+inflected ("Kasachstans"), transliterated (Massimov/Massimow, Tokajew/Tokayev,
+Nasarbajew/Nazarbayev), surname-only ("Patruschew" after "Nikolai Patruschew"), acronym and
+alias mentions ("KNB (Nationales Sicherheitskomitee)") become one entity.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from quellenlage.document import Document
+from quellenlage.ner import canonical_name
 from quellenlage.report import Entity, Mention
 from quellenlage.resources import table, word_list
 from quellenlage.tokenize import tokenize
@@ -135,75 +135,23 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
 
 # --- merging ---------------------------------------------------------------------------------
 
-_TRANSLIT = [("tsch", "ch"), ("sch", "sh"), ("kh", "ch"), ("ck", "k"), ("ph", "f"), ("dsch", "j"),
-             ("w", "v"), ("j", "y"), ("z", "s"), ("ß", "ss"), ("ou", "u")]
 
+def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: str) -> list[int]:
+    """Cluster ids for ``(start, end, label, surface)`` mentions (in document order).
 
-def merge_key(name: str) -> str:
-    """A spelling-insensitive key: case, accents, German/English transliteration and inflection."""
-    s = unicodedata.normalize("NFKD", name.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = re.sub(r"^(?:der|die|das|des|dem|den|the)\s+", "", s)
-    s = re.sub(r"[^\w\s]", "", s)
-    for a, b in _TRANSLIT:
-        s = s.replace(a, b)
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return s.strip()
+    Spelling, inflection, transliteration, surname, acronym and alias rules are those of
+    :func:`quellenlage.ner.cluster_mentions`; on top, a definition in parentheses joins its two
+    sides: "KNB (Nationales Sicherheitskomitee)", "Nationales Sicherheitskomitee (KNB)".
+    """
+    from quellenlage.ner import cluster_mentions
 
-
-def _inflection_stems(key: str) -> list[str]:
-    stems = [key]
-    for suffix in ("s", "es", "n", "en"):
-        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-            stems.append(key[: -len(suffix)])
-    return stems
-
-
-def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str) -> list[int]:
-    """Cluster ids for ``(start, end, label, surface)`` mentions (in document order)."""
-    parent = list(range(len(mentions)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    keys = [merge_key(m[3]) for m in mentions]
-    by_key: dict[tuple[str, str], int] = {}
-    for i, (m, key) in enumerate(zip(mentions, keys)):
-        group = "PER" if m[2] == "PER" else "X"
-        for stem in _inflection_stems(key):
-            if (group, stem) in by_key:
-                union(i, by_key[(group, stem)])
-        for stem in _inflection_stems(key):
-            by_key.setdefault((group, stem), i)
-    # Surname-only person mentions join the full name that ends with that surname.
-    full_names: dict[str, int] = {}
-    for j, other in enumerate(mentions):
-        if other[2] == "PER" and " " in keys[j]:
-            full_names.setdefault(keys[j].split()[-1], j)
-    for i, m in enumerate(mentions):
-        if m[2] != "PER" or " " in keys[i]:
-            continue
-        for stem in _inflection_stems(keys[i]):
-            if stem in full_names:
-                union(i, full_names[stem])
-                break
-    # "KNB (Nationales Sicherheitskomitee)" and "Nationales Sicherheitskomitee (KNB)".
-    for i, m in enumerate(mentions):
-        after = text[m[1]:m[1] + 3]
-        if after.startswith(" (") or after.startswith("("):
-            for j in range(i + 1, min(i + 3, len(mentions))):
-                between = text[m[1]:mentions[j][0]].strip()
-                if between == "(" and (_ACRONYM.match(m[3]) or _ACRONYM.match(mentions[j][3])):
-                    union(i, j)
-    return [find(i) for i in range(len(mentions))]
+    ids = cluster_mentions([(m[3], m[2]) for m in mentions], lang=lang if lang in ("de", "en") else "en")
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if text[a[1]:b[0]].strip() == "(" and (_ACRONYM.match(a[3]) or _ACRONYM.match(b[3])):
+            old, new = ids[i + 1], ids[i]
+            ids = [new if x == old else x for x in ids]
+    return ids
 
 
 # --- the stage -------------------------------------------------------------------------------
@@ -308,7 +256,8 @@ class EntitiesStage:
                 if e > s:
                     raw.append((s, e, label, doc.text[s:e], sentence.id))
         raw = self._surname_mentions(doc, raw)
-        clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text)
+        clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text,
+                                  doc.meta.language or "en")
         grouped: dict[int, list[int]] = {}
         for i, c in enumerate(clusters):
             grouped.setdefault(c, []).append(i)
@@ -318,7 +267,7 @@ class EntitiesStage:
             labels = [m[2] for m in members]
             label = max(set(labels), key=lambda lab: (labels.count(lab), lab == "PER"))
             names = [m[3] for m in members]
-            name = max(names, key=lambda x: (len(x.split()), names.count(x), -len(x)))
+            name = canonical_name(names, doc.meta.language if doc.meta.language in ("de", "en") else "en")
             entities.append(Entity(
                 id=doc.next_id("e"), label=label, name=name,
                 mentions=[Mention(start=m[0], end=m[1], text=m[3], sentence_id=m[4]) for m in members],
