@@ -25,6 +25,7 @@ from quellenlage.tokenize import tokenize
 INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"}
 FROM_INITIAL = {v: k for k, v in INITIAL.items()}
 ORDER = "DIRF"
+POSTERIOR_THRESHOLD = {"I": 0.3, "R": 0.2, "F": 0.2}  # chosen on dev
 QUOTE_FILL = 0.3  # a quotation whose tokens are this much direct speech becomes direct whole
 SEQUENCE_TOKENS = 1000  # sentences are tagged in sequences of up to this many tokens
 
@@ -99,6 +100,22 @@ class GermanSpeechTagger:
                 tagger.open(str(path))
             except (OSError, ValueError) as err:
                 raise ModelError(f"speech model file {path} cannot be read: {err}") from err
+        labels = self._kind.labels()
+        self._labels_with = {c: tuple(x for x in labels if c in x) for c in "IRF"}
+
+    def _posterior(self, viterbi: list[str]) -> list[str]:
+        """Relabel the sequence last tagged: direct speech from the Viterbi path, the other kinds
+        where their marginal probability reaches ``POSTERIOR_THRESHOLD`` (the CRF is cautious
+        with the rarer kinds; lower thresholds raised dev F1, reported +4.5 points)."""
+        marginal = self._kind.marginal
+        out = []
+        for t, lab in enumerate(viterbi):
+            kinds = "D" if "D" in lab else ""
+            for initial, labs in self._labels_with.items():
+                if sum(marginal(x, t) for x in labs) >= POSTERIOR_THRESHOLD[initial]:
+                    kinds += initial
+            out.append("".join(c for c in ORDER if c in kinds) or "O")
+        return out
 
     # ------------------------------------------------------------------ token level
     def tag_tokens(self, tokens: list[str]) -> TokenTags:
@@ -116,7 +133,8 @@ class GermanSpeechTagger:
         seqs = group_chunks(chunks, SEQUENCE_TOKENS)
         for s, e in seqs:
             xseq = pycrfsuite.ItemSequence(feats[s:e])
-            labels.extend(self._kind.tag(xseq))
+            viterbi = self._kind.tag(xseq)
+            labels.extend(self._posterior(viterbi))
             if not self._role_stacked:
                 roles.extend(self._role.tag(xseq))
         if self._role_stacked or self._stack is not None:
