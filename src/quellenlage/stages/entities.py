@@ -203,25 +203,34 @@ class EntitiesStage:
             raise ConfigurationError(f"unknown entity backend '{backend}'", hint=f"choose one of {ENTITY_BACKENDS}")
         self.backend = backend
 
-    def _find(self, doc: Document, sentence) -> tuple[list[tuple[int, int, str]], str]:
-        rules = rule_mentions(doc.text, sentence.language, sentence.start, sentence.end)
-        if self.backend == "rules":
-            return rules, "rules"
-        tagger = _model_tagger(sentence.language)
-        if tagger is None:
-            if self.backend == "model":
+    def _find_all(self, doc: Document, sentences: list) -> tuple[dict[str, list[tuple[int, int, str]]], set[str]]:
+        """Mentions per sentence id: the model over all sentences of a language at once (so that
+        a name found in one sentence is found in the others), gazetteer hits filling its gaps."""
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        used: set[str] = set()
+        by_lang: dict[str, list] = {}
+        for sentence in sentences:
+            by_lang.setdefault(sentence.language, []).append(sentence)
+        for lang, group in by_lang.items():
+            tagger = None if self.backend == "rules" else _model_tagger(lang)
+            if tagger is None and self.backend == "model":
                 from quellenlage.errors import ModelError
 
-                raise ModelError(f"no trained NER model ships for '{sentence.language}'",
-                                 hint="use --entities rules")
-            return rules, "rules"
-        found = [(sentence.start + s, sentence.start + e, label)
-                 for s, e, label in tagger.find(sentence.text) if label in _LABELS]
-        # Gazetteer/acronym hits fill what the model left out.
-        for s, e, label in rules:
-            if not any(s < fe and fs < e for fs, fe, _ in found) and label != "MISC":
-                found.append((s, e, label))
-        return sorted(found), "model+gazetteer"
+                raise ModelError(f"no trained NER model ships for '{lang}'", hint="use --entities rules")
+            model_spans = tagger.find_many([x.text for x in group], same_document=True) if tagger else None
+            used.add("model+gazetteer" if tagger else "rules")
+            for i, sentence in enumerate(group):
+                rules = rule_mentions(doc.text, lang, sentence.start, sentence.end)
+                if model_spans is None:
+                    found[sentence.id] = rules
+                    continue
+                spans = [(sentence.start + a, sentence.start + b, label) for a, b, label in model_spans[i]
+                         if label in _LABELS]
+                for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
+                    if label != "MISC" and not any(a < fe and fs < b for fs, fe, _ in spans):
+                        spans.append((a, b, label))
+                found[sentence.id] = sorted(spans)
+        return found, used
 
     @staticmethod
     def _surname_mentions(doc: Document, raw: list) -> list:
@@ -245,13 +254,11 @@ class EntitiesStage:
 
     def __call__(self, doc: Document) -> Document:
         raw: list[tuple[int, int, str, str, str]] = []
-        used = set()
-        for sentence in doc.layer("sentences"):
-            if sentence.role in ("elision", "boilerplate") or sentence.role == "citation" and "://" in sentence.text:
-                continue
-            spans, backend = self._find(doc, sentence)
-            used.add(backend)
-            for s, e, label in spans:
+        sentences = [x for x in doc.layer("sentences") if x.role not in ("elision", "boilerplate")
+                     and not (x.role == "citation" and "://" in x.text)]
+        found, used = self._find_all(doc, sentences)
+        for sentence in sentences:
+            for s, e, label in found[sentence.id]:
                 s, e = trim_span(doc.text, s, e)
                 if e > s:
                     raw.append((s, e, label, doc.text[s:e], sentence.id))
