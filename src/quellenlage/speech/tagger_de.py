@@ -63,6 +63,7 @@ class TokenTags:
     roles: list[str]  # "S", "C" or "O"
     chunks: list[tuple[int, int]]
     breaks: frozenset[int] = frozenset()  # closing quote directly followed by an opening one
+    tokens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class GermanSpeechTagger:
                 labels.extend(self._stack.tag(xseq))
         kinds = [decode_kinds(lab) for lab in labels]
         _fill_quotes(kinds, q)
-        return TokenTags(kinds, roles, chunks, breaks)
+        return TokenTags(kinds, roles, chunks, breaks, tuple(tokens))
 
     def token_spans(self, tags: TokenTags) -> list[TokenSpan]:
         """Speech spans over token indices, each with its nearest speaker and cue run."""
@@ -164,9 +165,11 @@ class GermanSpeechTagger:
         out = []
         for kind in KINDS:
             for s, e in _runs([kind in k for k in tags.kinds], tags.breaks):
-                out.append(TokenSpan(s, e, kind,
-                                     _nearest(spk_runs, s, e, sent_of, tags.chunks),
-                                     _nearest(cue_runs, s, e, sent_of, tags.chunks)))
+                cue = _nearest(cue_runs, s, e, sent_of, tags.chunks)
+                speaker = _nearest(spk_runs, s, e, sent_of, tags.chunks)
+                if speaker is None and SPEAKER_FALLBACK and tags.tokens:
+                    speaker = _fallback_speaker(tags.tokens, s, e, cue, tags.chunks, sent_of)
+                out.append(TokenSpan(s, e, kind, speaker, cue))
         out.sort(key=lambda sp: (sp.start, sp.end, sp.kind))
         return out
 
@@ -184,6 +187,40 @@ class GermanSpeechTagger:
 
         return [SpeechSpan(offsets[sp.start][0], offsets[sp.end - 1][1], sp.kind,
                            chars(sp.speaker), chars(sp.cue)) for sp in spans]
+
+
+SPEAKER_FALLBACK = True
+FALLBACK_WINDOW = 4
+_PRONOUNS = frozenset("er sie ich wir du ihr man Er Sie Ich Wir Du Ihr Man".split())
+
+
+def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of):
+    """When the role CRF found no speaker but a cue: the pronoun or capitalised word (with the
+    capitalised words right before it, "Felix Kulov") nearest to the cue, at most
+    ``FALLBACK_WINDOW`` tokens away, in the span's sentences and outside the span."""
+    if cue is None:
+        return None
+    lo, hi = chunks[sent_of[s]][0], chunks[sent_of[e - 1]][1]
+    lo, hi = max(lo, cue[0] - FALLBACK_WINDOW), min(hi, cue[1] + FALLBACK_WINDOW)
+    anchor = cue[0]
+    best = None
+    for i in range(lo, hi):
+        if s <= i < e or (cue and cue[0] <= i < cue[1]):
+            continue
+        tok = tokens[i]
+        sent_start = i == chunks[sent_of[i]][0]
+        if tok in _PRONOUNS or (tok[:1].isupper() and tok.isalpha() and not sent_start):
+            d = abs(i - anchor)
+            if best is None or d < best[0]:
+                best = (d, i)
+    if best is None:
+        return None
+    i = best[1]
+    j = i
+    while j - 1 > chunks[sent_of[i]][0] and tokens[j - 1][:1].isupper() and tokens[j - 1].isalpha() \
+            and tokens[i] not in _PRONOUNS and not (s <= j - 1 < e):
+        j -= 1
+    return (j, i + 1)
 
 
 def _fill_quotes(kinds: list[set[str]], q) -> None:
