@@ -76,8 +76,12 @@ class ClaimScorer:
             return None
         return _embedder()(list(texts))
 
-    def score(self, texts: Sequence[str], *, explain: bool = True) -> list[ClaimScore]:
-        """Score each text (a sentence or a whole comment is one item)."""
+    def score(self, texts: Sequence[str], *, explain: bool | str = True) -> list[ClaimScore]:
+        """Score each text (a sentence or a whole comment is one item).
+
+        ``explain``: True for the reasons of both decisions, ``"check"`` for the check-worthiness
+        reasons only (the analyze pipeline's choice: half the cost), False for none.
+        """
         if isinstance(texts, str):
             raise ConfigurationError("score() takes a list of texts, not one string")
         model = self.model_file
@@ -95,8 +99,9 @@ class ClaimScorer:
             if explain:
                 reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check,
                                         self.model_lang)
-                reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
-                                                self.model_lang)
+                if explain != "check":
+                    reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
+                                                    self.model_lang)
                 if self.degraded:
                     reasons.append(f"language {self.lang!r} has no claims model: scored with the "
                                    f"{self.model_lang!r} model, expect lower accuracy")

@@ -200,7 +200,7 @@ class ClaimsStage:
                 if combined >= EXPLAIN_FROM:
                     to_explain.append(i)
             if to_explain:
-                for i, r in zip(to_explain, scorer.score([candidates[i][0].text for i in to_explain])):
+                for i, r in zip(to_explain, scorer.score([candidates[i][0].text for i in to_explain], explain="check")):
                     results[i] = r
             used.add(getattr(scorer, "model", "model") if isinstance(getattr(scorer, "model", None), str) else "model")
         doc.backends[self.name] = "+".join(sorted(used))
