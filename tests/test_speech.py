@@ -181,3 +181,16 @@ def test_cli_evaluate_speech_missing_folder_exits_with_data_error(tmp_path):
 
     result = CliRunner().invoke(app, ["evaluate", "speech", "--data", str(tmp_path / "nope")])
     assert result.exit_code == DataError.exit_code
+
+
+def test_a_line_break_ends_a_sentence():
+    from quellenlage.speech.textfeatures import line_starts
+    from quellenlage.tokenize import tokenize
+
+    text = "Die Lage in Almaty\nDer Minister sagte, er sei nicht informiert worden."
+    offsets = tokenize(text)
+    tokens = [text[s:e] for s, e in offsets]
+    starts = line_starts(text, offsets)
+    assert starts == frozenset({4})
+    assert sentence_chunks(tokens, starts)[0] == (0, 4)
+    assert sentence_chunks(tokens)[0] != (0, 4)

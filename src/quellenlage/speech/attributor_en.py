@@ -4,7 +4,7 @@
 * The *content* CRF labels ``B-CON I-CON O`` (contents may hold other attributions' sources and
   cues, hence a separate tagger).
 
-Spans are the B/I runs (a run continues over a sentence break when the next sentence starts
+A line break always ends a sentence. Spans are the B/I runs (a run continues over a sentence break when the next sentence starts
 with ``I-``). ``find`` groups them into attributions: each content span takes the nearest cue
 (same sentence first, then the sentence before/after), and the source nearest to that cue.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 from quellenlage.errors import ModelError
 from quellenlage.speech.features_en import document_features
 from quellenlage.speech.records import Attribution
+from quellenlage.speech.textfeatures import line_starts
 from quellenlage.tokenize import tokenize
 
 ROLE_TAG = {"source": "SRC", "cue": "CUE", "content": "CON"}
@@ -64,13 +65,14 @@ class EnglishAttributor:
             except (OSError, ValueError) as err:
                 raise ModelError(f"attribution model file {path} cannot be read: {err}") from err
 
-    def tag_tokens(self, tokens: list[str]) -> TokenRoles:
-        """Source, cue and content token runs for a document given as token strings."""
+    def tag_tokens(self, tokens: list[str], starts: frozenset[int] = frozenset()) -> TokenRoles:
+        """Source, cue and content token runs for a document given as token strings
+        (``starts``: token indices that begin a sentence, e.g. line starts)."""
         import pycrfsuite
 
         if not tokens:
             return TokenRoles({r: [] for r in ROLE_TAG}, [])
-        chunks, feats = document_features(tokens)
+        chunks, feats = document_features(tokens, starts)
         sc: list[str] = []
         con: list[str] = []
         for s, e in chunks:
@@ -83,14 +85,14 @@ class EnglishAttributor:
     def char_spans(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """Source, cue and content spans of ``text`` as character offsets, per role."""
         offsets = tokenize(text)
-        roles = self.tag_tokens([text[s:e] for s, e in offsets])
+        roles = self.tag_tokens([text[s:e] for s, e in offsets], line_starts(text, offsets))
         return {r: [(offsets[s][0], offsets[e - 1][1]) for s, e in runs]
                 for r, runs in roles.spans.items()}
 
     def find(self, text: str) -> list[Attribution]:
         """Attributions in ``text`` (any length), one per predicted content span."""
         offsets = tokenize(text)
-        roles = self.tag_tokens([text[s:e] for s, e in offsets])
+        roles = self.tag_tokens([text[s:e] for s, e in offsets], line_starts(text, offsets))
         n = len(offsets)
         sent_of = [0] * n
         for si, (s, e) in enumerate(roles.chunks):

@@ -57,8 +57,10 @@ def _bin(n: int) -> str:
     return "26+"
 
 
-def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[list[str]]]:
-    """Sentence chunks and per-token feature lists for one document's token strings."""
+def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
+                      ) -> tuple[list[tuple[int, int]], list[list[str]]]:
+    """Sentence chunks and per-token feature lists for one document's token strings
+    (``starts``: token indices that must begin a sentence, e.g. line starts)."""
     verbs, cues, subj = german_lexicons()
     n = len(tokens)
     low = [_norm(t.lower()) for t in tokens]
@@ -69,7 +71,7 @@ def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[li
     q = quote_structure(tokens)
     inq2 = single_quote_inside(tokens)
     doc_quotes = "D:quotes" if any(q.role) else "D:noquotes"
-    chunks = sentence_chunks(tokens)
+    chunks = sentence_chunks(tokens, starts)
     c_verb = _cumsum(is_verb)
     c_subj = _cumsum(is_subj)
     c_colon = _cumsum([w == ":" for w in low])

@@ -39,15 +39,17 @@ def _bin(n: int) -> str:
     return "21+"
 
 
-def document_features(tokens: list[str]) -> tuple[list[tuple[int, int]], list[list[str]]]:
-    """Sentence chunks and per-token feature lists for one document's token strings."""
+def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
+                      ) -> tuple[list[tuple[int, int]], list[list[str]]]:
+    """Sentence chunks and per-token feature lists for one document's token strings
+    (``starts``: token indices that must begin a sentence, e.g. line starts)."""
     verbs, cues = english_lexicons()
     n = len(tokens)
     low = [t.lower().replace("’", "'") for t in tokens]
     shape = [_shape(t) for t in tokens]
     is_verb = [w in verbs for w in low]
     q = quote_structure(tokens)
-    chunks = sentence_chunks(tokens)
+    chunks = sentence_chunks(tokens, starts)
     feats: list[list[str]] = [[] for _ in range(n)]
     for s, e in chunks:
         verb_idx = [i for i in range(s, e) if is_verb[i]]

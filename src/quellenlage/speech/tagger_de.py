@@ -5,7 +5,7 @@
   ``F``, ``DR``, ``IF`` ...
 * The *role* CRF labels speaker mentions (``S``) and framing cue words (``C``).
 
-``find`` turns the labels into spans: every maximal run of tokens carrying a kind is one
+``find`` treats a line break as a sentence end and turns the labels into spans: every maximal run of tokens carrying a kind is one
 ``SpeechSpan``; its speaker is the nearest predicted speaker mention in the same sentence
 (outside the span first), else in the sentence before or after; its cue likewise.
 """
@@ -19,7 +19,7 @@ from quellenlage.errors import ModelError
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features, stack_features
 from quellenlage.speech.records import SpeechSpan
-from quellenlage.speech.textfeatures import group_chunks, quote_structure
+from quellenlage.speech.textfeatures import group_chunks, line_starts, quote_structure
 from quellenlage.tokenize import tokenize
 
 INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"}
@@ -119,13 +119,14 @@ class GermanSpeechTagger:
         return out
 
     # ------------------------------------------------------------------ token level
-    def tag_tokens(self, tokens: list[str]) -> TokenTags:
-        """Speech kinds and speaker/cue roles for a document given as token strings."""
+    def tag_tokens(self, tokens: list[str], starts: frozenset[int] = frozenset()) -> TokenTags:
+        """Speech kinds and speaker/cue roles for a document given as token strings
+        (``starts``: token indices that begin a sentence, e.g. line starts)."""
         import pycrfsuite
 
         if not tokens:
             return TokenTags([], [], [])
-        chunks, feats = document_features(tokens)
+        chunks, feats = document_features(tokens, starts)
         q = quote_structure(tokens)
         breaks = frozenset(i for i in range(len(tokens) - 1)
                            if q.role[i] == "close" and q.role[i + 1] == "open")
@@ -178,7 +179,7 @@ class GermanSpeechTagger:
         """Speech spans in ``text`` (any length: a sentence, a paragraph, a document)."""
         offsets = tokenize(text)
         tokens = [text[s:e] for s, e in offsets]
-        spans = self.token_spans(self.tag_tokens(tokens))
+        spans = self.token_spans(self.tag_tokens(tokens, line_starts(text, offsets)))
 
         def chars(run: tuple[int, int] | None) -> tuple[int, int] | None:
             if run is None:

@@ -101,12 +101,19 @@ def quote_structure(tokens: list[str]) -> QuoteInfo:
     return QuoteInfo(inside, role, qstart, qend)
 
 
-def sentence_chunks(tokens: list[str]) -> list[tuple[int, int]]:
+def line_starts(text: str, offsets: list[tuple[int, int]]) -> frozenset[int]:
+    """Indices of the tokens that begin a new line of ``text`` (a line break before them)."""
+    return frozenset(i for i in range(1, len(offsets))
+                     if "\n" in text[offsets[i - 1][1]:offsets[i][0]])
+
+
+def sentence_chunks(tokens: list[str], starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Split token indices into sentences ``(start, end)``, end exclusive.
 
     A sentence ends after ``.!?…`` (plus closing quotes/brackets that follow) when the next
     token starts with an upper-case letter, a digit or an opening quote/dash; a colon never ends
-    one. Very long runs without an end mark are cut at 200 tokens.
+    one. Very long runs without an end mark are cut at 200 tokens. Token indices in ``starts``
+    (e.g. the first tokens of lines, see ``line_starts``) always begin a sentence.
     """
     n = len(tokens)
     chunks: list[tuple[int, int]] = []
@@ -114,6 +121,9 @@ def sentence_chunks(tokens: list[str]) -> list[tuple[int, int]]:
     i = 0
     while i < n:
         tok = tokens[i]
+        if i in starts and i > start:
+            chunks.append((start, i))
+            start = i
         if tok in END_MARKS or (tok and tok[-1] in END_MARKS and len(tok) > 1 and not tok[0].isalnum()):
             j = i + 1
             while j < n and tokens[j] in CLOSERS:
