@@ -166,10 +166,12 @@ class GermanSpeechTagger:
         out = []
         for kind in KINDS:
             for s, e in _runs([kind in k for k in tags.kinds], tags.breaks):
-                cue = _nearest(cue_runs, s, e, sent_of, tags.chunks)
-                speaker = _nearest(spk_runs, s, e, sent_of, tags.chunks)
+                inside = kind == "reported" and REPORTED_INSIDE
+                cue = _nearest(cue_runs, s, e, sent_of, tags.chunks, inside)
+                speaker = _nearest(spk_runs, s, e, sent_of, tags.chunks, inside)
                 if speaker is None and SPEAKER_FALLBACK and tags.tokens:
-                    speaker = _fallback_speaker(tags.tokens, s, e, cue, tags.chunks, sent_of)
+                    speaker = _fallback_speaker(tags.tokens, s, e, cue, tags.chunks, sent_of,
+                                                inside)
                 out.append(TokenSpan(s, e, kind, speaker, cue))
         out.sort(key=lambda sp: (sp.start, sp.end, sp.kind))
         return out
@@ -191,11 +193,12 @@ class GermanSpeechTagger:
 
 
 SPEAKER_FALLBACK = True
+REPORTED_INSIDE = True  # look for the speaker of reported speech inside the span first
 FALLBACK_WINDOW = 4
 _PRONOUNS = frozenset("er sie ich wir du ihr man Er Sie Ich Wir Du Ihr Man".split())
 
 
-def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of):
+def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of, inside: bool = False):
     """When the role CRF found no speaker but a cue: the pronoun or capitalised word (with the
     capitalised words right before it, "Felix Kulov") nearest to the cue, at most
     ``FALLBACK_WINDOW`` tokens away, in the span's sentences and outside the span."""
@@ -206,7 +209,7 @@ def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of):
     anchor = cue[0]
     best = None
     for i in range(lo, hi):
-        if s <= i < e or (cue and cue[0] <= i < cue[1]):
+        if (s <= i < e and not inside) or cue[0] <= i < cue[1]:
             continue
         tok = tokens[i]
         sent_start = i == chunks[sent_of[i]][0]
@@ -219,7 +222,7 @@ def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of):
     i = best[1]
     j = i
     while j - 1 > chunks[sent_of[i]][0] and tokens[j - 1][:1].isupper() and tokens[j - 1].isalpha() \
-            and tokens[i] not in _PRONOUNS and not (s <= j - 1 < e):
+            and tokens[i] not in _PRONOUNS and (inside or not s <= j - 1 < e):
         j -= 1
     return (j, i + 1)
 
@@ -243,8 +246,9 @@ def _fill_quotes(kinds: list[set[str]], q) -> None:
 
 
 def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
-             chunks: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The run closest to the span [s, e): same sentences first (outside the span preferred),
+             chunks: list[tuple[int, int]], prefer_inside: bool = False) -> tuple[int, int] | None:
+    """The run closest to the span [s, e): same sentences first (outside the span preferred,
+    or inside with ``prefer_inside``: reported speech holds its speaker three times in four),
     then one sentence before the span's first or after its last sentence."""
     if not runs:
         return None
@@ -260,7 +264,7 @@ def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
         inside = rs >= s and re_ <= e
         same = rs >= same_lo and re_ <= same_hi
         dist = s - re_ if re_ <= s else (rs - e if rs >= e else 0)
-        key = (not same, inside, dist)
+        key = (not same, inside != prefer_inside, dist)
         if best_key is None or key < best_key:
             best, best_key = (rs, re_), key
     return best
