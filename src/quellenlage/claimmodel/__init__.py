@@ -76,11 +76,12 @@ class ClaimScorer:
             return None
         return _embedder()(list(texts))
 
-    def score(self, texts: Sequence[str], *, explain: bool | str = True) -> list[ClaimScore]:
+    def score(self, texts: Sequence[str], *, explain=True) -> list[ClaimScore]:
         """Score each text (a sentence or a whole comment is one item).
 
         ``explain``: True for the reasons of both decisions, ``"check"`` for the check-worthiness
-        reasons only (the analyze pipeline's choice: half the cost), False for none.
+        reasons only, False for none, or a function ``(index, unexplained score) -> True | "check"
+        | False`` that decides per item once its scores are known (one pass over the text).
         """
         if isinstance(texts, str):
             raise ConfigurationError("score() takes a list of texts, not one string")
@@ -95,18 +96,20 @@ class ClaimScorer:
             emb = None if embeddings is None else embeddings[i]
             m_check = margin(check_head, ind, val, feats.cues, emb)
             m_subj = margin(subj_head, ind, val, feats.cues, emb)
-            reasons: list[str] = []
-            if explain:
+            result = ClaimScore(m_check >= 0, round(sigmoid(m_check), 4), m_subj >= 0,
+                                round(sigmoid(m_subj), 4), [], self.name)
+            how = explain(i, result) if callable(explain) else explain
+            if how:
                 reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check,
                                         self.model_lang)
-                if explain != "check":
+                if how != "check":
                     reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
                                                     self.model_lang)
                 if self.degraded:
                     reasons.append(f"language {self.lang!r} has no claims model: scored with the "
                                    f"{self.model_lang!r} model, expect lower accuracy")
-            out.append(ClaimScore(m_check >= 0, round(sigmoid(m_check), 4), m_subj >= 0,
-                                  round(sigmoid(m_subj), 4), reasons, self.name))
+                result.reasons.extend(reasons)
+            out.append(result)
         return out
 
 

@@ -24,6 +24,7 @@ from quellenlage.report import Attribution, Source, TextSpan
 from quellenlage.resources import phrase_regex
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
+_SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
 _QUOTED = re.compile(r"^\s*[\"„“«»‚'].*[\"“”«»‘'][.!?]?\s*$", re.DOTALL)
 
 
@@ -125,8 +126,22 @@ class AttributionStage:
 
         try:
             if doc.meta.language == "de":
-                found = load_speech_tagger("de").find(doc.text)
-                return [(sp.start, sp.end, sp.speaker, sp.cue, f"{sp.kind} speech") for sp in found if sp.speaker]
+                tagger = load_speech_tagger("de")
+                out = []
+                # Only paragraphs with a cue of speech (quotes, a colon, a verb of saying, a source
+                # preposition, Konjunktiv I) can hold speech with a speaker: tag those alone.
+                for p in doc.layer("paragraphs"):
+                    if not _SPEECH_HINT.search(doc.text, p.start, p.end) and not any(
+                            phrase_regex("de", name).search(doc.text, p.start, p.end)
+                            for name in ("attribution_verbs", "attribution_preps", "konjunktiv1")):
+                        continue
+                    for sp in tagger.find(doc.text[p.start:p.end]):
+                        if sp.speaker:
+                            out.append((p.start + sp.start, p.start + sp.end,
+                                        (p.start + sp.speaker[0], p.start + sp.speaker[1]),
+                                        (p.start + sp.cue[0], p.start + sp.cue[1]) if sp.cue else None,
+                                        f"{sp.kind} speech"))
+                return out
             if doc.meta.language == "en":
                 found = load_attributor("en").find(doc.text)
                 return [(a.content[0], a.content[1], a.source, a.cue, "attributed content") for a in found if a.source]

@@ -189,19 +189,14 @@ class ClaimsStage:
                     raise ModelError(f"no trained claim model ships for '{lang}'", hint="use --scorer features")
                 used.add("features")
                 continue
-            # Score everything without explanations (fast), then explain the claims that are
-            # check-worthy or near the boundary once the facts are added; the rest keep the
-            # model's score and the facts as reasons.
-            plain = scorer.score([candidates[i][0].text for i in idx], explain=False)
-            to_explain = []
-            for i, r in zip(idx, plain):
+            # Explain only the claims that are check-worthy once the facts are added (the
+            # explanation is most of the model's cost); the rest keep the facts as reasons.
+            def explain(j, result, idx=idx):
+                combined, _reasons, _subjective = self.combine(result, actives[idx[j]], [])
+                return "check" if combined >= EXPLAIN_FROM else False
+
+            for i, r in zip(idx, scorer.score([candidates[i][0].text for i in idx], explain=explain)):
                 results[i] = r
-                combined, _r, _s = self.combine(r, actives[i], [])
-                if combined >= EXPLAIN_FROM:
-                    to_explain.append(i)
-            if to_explain:
-                for i, r in zip(to_explain, scorer.score([candidates[i][0].text for i in to_explain], explain="check")):
-                    results[i] = r
-            used.add(getattr(scorer, "model", "model") if isinstance(getattr(scorer, "model", None), str) else "model")
+            used.add(f"model {scorer.name}")
         doc.backends[self.name] = "+".join(sorted(used))
         return results

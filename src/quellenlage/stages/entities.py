@@ -36,6 +36,7 @@ _LABELS = ("PER", "ORG", "LOC", "MISC")
 class _Gaz:
     names: dict[str, str]
     longest: int
+    first_words: frozenset[str]  # first token of each name, for a quick check before lookups
     titles: frozenset[str]
     first_names: frozenset[str]
     org_words: frozenset[str]
@@ -45,7 +46,8 @@ class _Gaz:
 def _gazetteer(lang: str) -> _Gaz:
     names = {name: label for name, label in table(lang, "entities_gazetteer")}
     longest = max((len(tokenize(n)) for n in names), default=1)
-    return _Gaz(names, longest, frozenset(word_list(lang, "entities_person_titles")),
+    first = frozenset(n[s:e] for n in names for s, e in tokenize(n)[:1])
+    return _Gaz(names, longest, first, frozenset(word_list(lang, "entities_person_titles")),
                 frozenset(word_list(lang, "entities_first_names")), frozenset(word_list(lang, "entities_org_words")))
 
 
@@ -89,9 +91,12 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
             out.append((toks[i][0], toks[j - 1][1], "ORG"))
             i = j
             continue
-        # Longest gazetteer match.
+        # Longest gazetteer match (only where the word can begin a name).
         hit = None
-        for length in range(min(gaz.longest, n - i), 0, -1):
+        w0 = words[i]
+        maybe = w0 in gaz.first_words or any(w0.endswith(x) and w0[:-len(x)] in gaz.first_words
+                                             for x in ("s", "es", "n", "en"))
+        for length in range(min(gaz.longest, n - i) if maybe else 0, 0, -1):
             s, e = toks[i][0], toks[i + length - 1][1]
             label = _lookup(gaz, text[s:e])
             if label:
