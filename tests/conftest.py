@@ -39,9 +39,8 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_post_path() -> Path:
-    """The German forum post that started the project, or skip."""
-    return _need(_shared_root() / "samples" / "telepolis-forum-post-kasachstan.de.txt",
-                 "the sample post in ../shared/samples")
+    """The German forum post that started the project (bundled in examples/)."""
+    return _need(ROOT / "examples" / "telepolis-forum-post-kasachstan.de.txt", "the bundled sample post")
 
 
 @pytest.fixture(scope="session")
