@@ -25,8 +25,9 @@ def render_text(report, *, color: bool = False) -> str:
     lines = [c("bold", f"quellenlage report · {d.language} · {d.word_count} words · {len(report.sentences)} sentences")]
     if d.title:
         lines.append(f"Title: {_clean(d.title)}")
-    if d.published or d.edited:
-        lines.append(f"Dated: {d.published or ''}{' (edited ' + d.edited + ')' if d.edited else ''}")
+    dated = [x for x in (d.published and f"published {d.published}", d.edited and f"edited {d.edited}") if x]
+    if dated:
+        lines.append("Dated: " + ", ".join(dated))
     for w in d.cited:
         lines.append("Cites: " + _clean(" · ".join(x for x in (w.author, w.title and f"“{w.title}”", w.url) if x)))
     roles: dict[str, int] = {}
