@@ -445,3 +445,29 @@ def test_too_many_pairs_is_refused():
 
     with pytest.raises(InputTooLargeError):
         align_sentences(["Satz."] * 2001, ["Phrase."] * 2001)
+
+
+def test_length_cost_decides_between_one_one_and_one_two():
+    import numpy as np
+
+    from quellenlage.align.dp import AlignParams, align
+
+    # one derived sentence, two original ones: the embeddings slightly prefer the 1-1 bead
+    # (plus the second original sentence left out), the bead weights the 1-2 bead
+    sims = {(1, 1): np.array([[0.6, 0.0]]), (1, 2): np.array([[0.52]])}
+    params = AlignParams(tau=0.05, merge_penalty=0.1, merge_gain=-1.0, inner_gain=None,
+                         length_weight=0.2, length_smoothing=60.0, beads=((1, 1), (1, 2)))
+
+    def shape(lengths, p=params):
+        beads = align(sims, 1, 2, p, lengths)
+        return [(len(b.derived), len(b.original)) for b in beads]
+
+    # the two original sentences together are much longer than the derived one: 1-1 + 0-1
+    assert shape((np.array([100.0]), np.array([100.0, 80.0]))) == [(1, 1), (0, 1)]
+    # each original sentence is short, together they match the derived one: 1-2
+    assert shape((np.array([100.0]), np.array([40.0, 40.0]))) == [(1, 2)]
+    # without the weight (or without lengths) the lengths play no part
+    off = AlignParams(tau=0.05, merge_penalty=0.1, merge_gain=-1.0, inner_gain=None,
+                      beads=((1, 1), (1, 2)))
+    assert shape((np.array([100.0]), np.array([100.0, 80.0])), off) == [(1, 2)]
+    assert [(len(b.derived), len(b.original)) for b in align(sims, 1, 2, params)] == [(1, 2)]

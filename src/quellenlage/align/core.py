@@ -10,7 +10,7 @@ from importlib import resources
 
 import numpy as np
 
-from quellenlage.align.dp import AlignParams, Bead, align
+from quellenlage.align.dp import AlignParams, Bead, align, sentence_lengths
 from quellenlage.align.records import Comparison, Link, Sentence, SentenceRole
 from quellenlage.errors import (EmptyInputError, InputTooLargeError, ModelError,
                                 UnsupportedLanguageError)
@@ -75,7 +75,7 @@ def align_sentences(derived: list[str], original: list[str], *, params: AlignPar
             hint="split the texts into chapters or sections and compare those")
     if sims is None:
         sims = similarities(derived, original, params, similarity)
-    beads: list[Bead] = align(sims, n, m, params)
+    beads: list[Bead] = align(sims, n, m, params, sentence_lengths(derived, original))
     one = sims[(1, 1)]
     best_d = one.max(axis=1)
     best_o = one.max(axis=0)

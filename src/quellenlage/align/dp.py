@@ -7,6 +7,10 @@ concatenated sentences. The DP maximises the sum, over matched beads, of
 (1-0 or 0-1) costs ``skip_derived`` / ``skip_original`` (small or zero), so long
 unmatched blocks on either side stay cheap when nothing on the other side is similar:
 a local, semi-global alignment suited to excerpts and partial translations.
+With ``length_weight`` set and the sentence lengths given, each bead also pays
+``length_weight * (a + b) / 2`` times the absolute log ratio of the character lengths of
+its two sides (Gale and Church's length signal): it tells a 1-1 from a 1-2 bead where the
+embeddings barely differ, e.g. when a short line joins a long one.
 
 Each DP row is computed with numpy: every bead type except 0-1 comes from earlier rows,
 and the 0-1 moves inside a row are a running maximum.
@@ -36,6 +40,9 @@ class AlignParams:
     inner_gain: float | None = None
     skip_derived: float = 0.0
     skip_original: float = 0.0
+    length_weight: float = 0.0
+    length_mu: float = 0.0
+    length_smoothing: float = 60.0
     beads: tuple[tuple[int, int], ...] = DEFAULT_BEADS
     temperature: float = 0.05
 
@@ -54,6 +61,8 @@ class AlignParams:
                 "merge_gain": self.merge_gain, "merge_gain_derived": self.merge_gain_derived,
                 "inner_gain": self.inner_gain,
                 "skip_derived": self.skip_derived, "skip_original": self.skip_original,
+                "length_weight": self.length_weight, "length_mu": self.length_mu,
+                "length_smoothing": self.length_smoothing,
                 "beads": [list(b) for b in self.beads], "temperature": self.temperature}
 
 
@@ -93,17 +102,46 @@ def _inner_best(one: np.ndarray, a: int, b: int, shape: tuple[int, int]) -> np.n
     return out
 
 
+def _window_lengths(lengths: np.ndarray, size: int) -> np.ndarray:
+    csum = np.concatenate([[0.0], np.cumsum(lengths, dtype=float)])
+    return csum[size:] - csum[:-size]
+
+
+def length_costs(lengths: tuple[np.ndarray, np.ndarray], a: int, b: int,
+                 smoothing: float) -> np.ndarray:
+    """Gale-Church style length signal of every (a, b) bead: the log ratio of the character
+    lengths of its two sides, ``smoothing`` characters added to each side so that short
+    lines (whose lengths vary most between languages) weigh less."""
+    ld = _window_lengths(np.asarray(lengths[0], dtype=float), a) + smoothing
+    lo = _window_lengths(np.asarray(lengths[1], dtype=float), b) + smoothing
+    return np.log(ld)[:, None] - np.log(lo)[None, :]
+
+
+def sentence_lengths(derived: list[str], original: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Character lengths of the sentences of both sides (input of the length cost)."""
+    return (np.array([len(s) for s in derived], dtype=float),
+            np.array([len(s) for s in original], dtype=float))
+
+
 def align(sims: dict[tuple[int, int], np.ndarray], n: int, m: int,
-          params: AlignParams) -> list[Bead]:
+          params: AlignParams,
+          lengths: tuple[np.ndarray, np.ndarray] | None = None) -> list[Bead]:
     """Best monotonic alignment of ``n`` derived and ``m`` original sentences.
 
     ``sims[(a, b)]`` is a matrix of shape ``(n - a + 1, m - b + 1)``: entry ``[p, q]`` is the
     similarity of derived sentences ``p..p+a-1`` with original sentences ``q..q+b-1``.
+    ``lengths`` (character lengths of the derived and the original sentences) enables the
+    length cost when ``params.length_weight`` is set.
     """
     beads = [b for b in params.beads if (b in sims)]
     scores = {}
     for a, b in beads:
         score = bead_score(sims[(a, b)], a, b, params)
+        if params.length_weight and lengths is not None:
+            # a bead whose sides differ much in length is less likely (Gale and Church)
+            cost = np.abs(length_costs(lengths, a, b, params.length_smoothing)
+                          - params.length_mu)
+            score = score - params.length_weight * (a + b) / 2.0 * cost
         if a + b > 2:
             # a merged bead must be more similar than its parts: an unrelated neighbour
             # (an author's remark, a skipped sentence) must not ride along
