@@ -118,10 +118,7 @@ class AttributionStage:
         PolNeAR attributor (source, cue, content). Returns ``(start, end, speaker, cue, label)``
         tuples, or None where no model ships for the document's language.
         """
-        try:
-            from quellenlage.speech import load_attributor, load_speech_tagger
-        except ImportError:
-            return None
+        from quellenlage.speech import load_attributor, load_speech_tagger
         from quellenlage.errors import ModelError, UnsupportedLanguageError
 
         try:

@@ -39,10 +39,7 @@ def _sigmoid(x: float) -> float:
 
 
 def _load_model_scorer(lang: str):
-    try:
-        from quellenlage.claimmodel import load_scorer
-    except ImportError:
-        return None
+    from quellenlage.claimmodel import load_scorer
     from quellenlage.errors import ModelError, UnsupportedLanguageError
 
     try:

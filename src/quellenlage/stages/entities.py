@@ -164,10 +164,7 @@ def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: s
 
 def _model_tagger(lang: str):
     """The trained tagger of :mod:`quellenlage.ner`, or None where none ships for ``lang``."""
-    try:
-        from quellenlage.ner import load_tagger
-    except ImportError:
-        return None
+    from quellenlage.ner import load_tagger
     from quellenlage.errors import ModelError, UnsupportedLanguageError
 
     try:
