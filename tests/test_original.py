@@ -40,3 +40,17 @@ def test_claims_link_to_the_original_sentences(report):
     assert invest.original == [6]
     own = next(c for c in report.claims if "ehrgeizig" in c.text)
     assert own.original == [] and own.attribution.type == "author"
+
+
+def test_cli_original_option(report):
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "quellenlage", "analyze", str(HERE / "derived.de.txt"),
+                             "--original", str(HERE / "original.en.txt"), "--format", "json", "--scorer", "features"],
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [c["original"] for c in data["claims"]] == [c.original for c in report.claims]
+    assert any(s["name"] == "original" for s in data["pipeline"])

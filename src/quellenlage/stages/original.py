@@ -26,16 +26,14 @@ class OriginalStage:
 
     def __call__(self, doc: Document) -> Document:
         from quellenlage.align import align_sentences
+        from quellenlage.align.segment import split
         from quellenlage.errors import EmptyInputError
         from quellenlage.ingest import load_document
-        from quellenlage.stages.segment import split_sentences
-
-        original = load_document(self.original, allow_private=self.allow_private)
         from quellenlage.langid import detect_document_language
 
+        original = load_document(self.original, allow_private=self.allow_private)
         lang, _ = detect_document_language(original.text)
-        spans = [(s, e) for s, e in split_sentences(original.text, lang if lang in ("de", "en") else "en")
-                 if any(c.isalnum() for c in original.text[s:e])]
+        spans = split(original.text, lang if lang in ("de", "en") else "en")  # as `quellenlage compare` splits
         if not spans:
             raise EmptyInputError("the original text has no sentences")
         sentences = doc.layer("sentences")
