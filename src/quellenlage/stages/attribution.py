@@ -17,6 +17,7 @@ an anonymous source inside relayed text reaches the reader through the cited wor
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from quellenlage.document import Document
@@ -57,6 +58,7 @@ class AttributionStage:
         author = sources[0]
         mentions = sorted(((m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions
                            if e.label in ("PER", "ORG")), key=lambda x: x[0])
+        starts = [m[0] for m in mentions]
         source_by_entity: dict[str, Source] = {}
         speech_spans = self._speech_spans(doc)
         attributions: dict[str, Attribution] = {}
@@ -67,7 +69,9 @@ class AttributionStage:
                 previous = None
                 continue
             lang = s.language if s.language in ("de", "en") else "en"
-            att = self._explicit(doc, s, lang, mentions, speech_spans)
+            lo = bisect.bisect_left(starts, s.start)
+            hi = bisect.bisect_left(starts, s.end)
+            att = self._explicit(doc, s, lang, mentions[lo:hi], speech_spans)
             if att is not None:
                 via = s.voice or author.id
                 if att.type == "named":

@@ -29,6 +29,7 @@ class _Lang:
     words: dict[str, str]
     numbers: dict[str, int]
     patterns: tuple[tuple[str, re.Pattern], ...]
+    trigger: re.Pattern  # a digit, or any month, weekday or date word
 
 
 def _alt(names) -> str:
@@ -75,7 +76,10 @@ def _lang(lang: str) -> _Lang:
         ("weekday", re.compile(rf"\b(?P<prep>am|vom|von|seit|on|since|last)\s+(?P<wd>{W})", re.I)),
         ("year", re.compile(rf"{year_ctx}(?P<y>{Y})\b", re.I)),
     ]
-    return _Lang(months, weekdays, words, numbers, tuple(patterns))
+    trigger = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in sorted(
+        set(months) | set(weekdays) | {w for w in words if words[w].startswith(("day:", "unit:"))},
+        key=len, reverse=True)) + r")", re.IGNORECASE)
+    return _Lang(months, weekdays, words, numbers, tuple(patterns), trigger)
 
 
 def parse_reference(value: str | None) -> dt.date | None:
@@ -209,6 +213,8 @@ def find_dates(text: str, lang: str, reference: dt.date | None, start: int = 0, 
     lang = lang if lang in ("de", "en") else "en"
     L = _lang(lang)
     end = len(text) if end is None else end
+    if not L.trigger.search(text, start, end):  # no digit and no date word: nothing to find
+        return []
     future = bool(phrase_regex(lang, "date_future_markers").search(text, start, end))
     found: list[tuple[int, int, str, bool]] = []
     taken: list[tuple[int, int]] = []
