@@ -125,30 +125,35 @@ class AttributionStage:
         from quellenlage.speech import load_attributor, load_speech_tagger
         from quellenlage.errors import ModelError, UnsupportedLanguageError
 
+        lang = doc.meta.language
         try:
-            if doc.meta.language == "de":
+            if lang == "de":
                 tagger = load_speech_tagger("de")
-                out = []
-                # Only paragraphs with a cue of speech (quotes, a colon, a verb of saying, a source
-                # preposition, Konjunktiv I) can hold speech with a speaker: tag those alone.
-                for p in doc.layer("paragraphs"):
-                    if not _SPEECH_HINT.search(doc.text, p.start, p.end) and not any(
-                            phrase_regex("de", name).search(doc.text, p.start, p.end)
-                            for name in ("attribution_verbs", "attribution_preps", "konjunktiv1")):
-                        continue
-                    for sp in tagger.find(doc.text[p.start:p.end]):
-                        if sp.speaker:
-                            out.append((p.start + sp.start, p.start + sp.end,
-                                        (p.start + sp.speaker[0], p.start + sp.speaker[1]),
-                                        (p.start + sp.cue[0], p.start + sp.cue[1]) if sp.cue else None,
-                                        f"{sp.kind} speech"))
-                return out
-            if doc.meta.language == "en":
-                found = load_attributor("en").find(doc.text)
-                return [(a.content[0], a.content[1], a.source, a.cue, "attributed content") for a in found if a.source]
+                hints = ("attribution_verbs", "attribution_preps", "konjunktiv1")
+            elif lang == "en":
+                tagger = load_attributor("en")
+                hints = ("attribution_verbs", "attribution_preps")
+            else:
+                return None
         except (ModelError, UnsupportedLanguageError):
             return None
-        return None
+        out = []
+        # Only paragraphs with a cue of speech (quotes, a colon, a verb of saying, a source
+        # preposition, German Konjunktiv I) can hold attributed speech: tag those alone.
+        for p in doc.layer("paragraphs"):
+            if not _SPEECH_HINT.search(doc.text, p.start, p.end) and not any(
+                    phrase_regex(lang, name).search(doc.text, p.start, p.end) for name in hints):
+                continue
+            for found in tagger.find(doc.text[p.start:p.end]):
+                if lang == "de":
+                    start, end, speaker, cue, label = found.start, found.end, found.speaker, found.cue, \
+                        f"{found.kind} speech"
+                else:
+                    (start, end), speaker, cue, label = found.content, found.source, found.cue, "attributed content"
+                if speaker:
+                    out.append((p.start + start, p.start + end, (p.start + speaker[0], p.start + speaker[1]),
+                                (p.start + cue[0], p.start + cue[1]) if cue else None, label))
+        return out
 
     def _explicit(self, doc: Document, s, lang: str, mentions, speech_spans) -> Attribution | None:
         text = doc.text

@@ -30,7 +30,8 @@ _NON_SPACE = re.compile(r"\S")
 _GLUED_QM = re.compile(r"[?!](?=[A-ZÄÖÜ][a-zäöüß])")
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding white space."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -50,13 +51,13 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     if wrapped:
         pos = 0
         for m in _BLOCK_BREAK.finditer(text + "\n\n"):
-            s, e = _strip(text, pos, min(m.start(), len(text)))
+            s, e = strip_span(text, pos, min(m.start(), len(text)))
             if s < e:
                 spans.append((s, e))
             pos = m.end()
     else:
         for s, e in lines:
-            s, e = _strip(text, s, e)
+            s, e = strip_span(text, s, e)
             if s < e:
                 spans.append((s, e))
     return spans
@@ -66,7 +67,7 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Cut a paragraph into units: URL lines, elisions, and running text."""
     units: list[tuple[int, int, str]] = []
     for line in re.finditer(r"[^\n]+", text[start:end]):
-        ls, le = _strip(text, start + line.start(), start + line.end())
+        ls, le = strip_span(text, start + line.start(), start + line.end())
         if ls >= le:
             continue
         if URL_LINE.match(text[ls:le]):
@@ -87,7 +88,7 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             merged[-1] = (merged[-1][0], unit[1], "text")
         else:
             merged.append(unit)
-    return [(s, e, k) for s, e, k in ((*_strip(text, s, e), k) for s, e, k in merged) if s < e]
+    return [(s, e, k) for s, e, k in ((*strip_span(text, s, e), k) for s, e, k in merged) if s < e]
 
 
 def split_sentences(text: str, lang: str = "de", start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -111,11 +112,11 @@ def split_sentences(text: str, lang: str = "de", start: int = 0, end: int | None
             ps, pe = found, found + len(piece.strip())
             cursor = pe
             for gs, ge in _split_glued_marks(chunk, ps, pe):
-                s, e = _strip(text, us + gs, us + ge)
+                s, e = strip_span(text, us + gs, us + ge)
                 if s < e:
                     spans.append((s, e))
         if cursor < len(chunk):
-            s, e = _strip(text, us + cursor, ue)
+            s, e = strip_span(text, us + cursor, ue)
             if s < e and _NON_SPACE.search(text[s:e]):
                 if spans and spans[-1][1] <= s and text[s:e].strip() in {".", "!", "?", '"', "“", "”", "'"}:
                     spans[-1] = (spans[-1][0], e)
