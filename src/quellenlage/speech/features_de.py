@@ -9,7 +9,7 @@ saying, a subjunctive, "dass", a colon, first/second person pronouns?).
 from __future__ import annotations
 
 from quellenlage.speech.lexicon import german_lexicons
-from quellenlage.speech.textfeatures import quote_structure, sentence_chunks, single_quote_inside
+from quellenlage.speech.textfeatures import quote_structure, sentence_chunks, single_quote_inside, token_shape
 
 # First and second person pronouns (case-sensitive: polite "Sie" but not "sie").
 FIRST_SECOND = frozenset(
@@ -25,20 +25,6 @@ def _cumsum(flags: list[bool]) -> list[int]:
         total += x
         out.append(total)
     return out
-
-
-def _shape(tok: str) -> str:
-    if tok.isalpha():
-        if tok.islower():
-            return "l"
-        if tok.isupper() and len(tok) > 1:
-            return "U"
-        return "C" if tok[0].isupper() else "m"
-    if tok.isdigit():
-        return "d"
-    if tok.isalnum():
-        return "a"
-    return "p:" + tok[:2]
 
 
 def _norm(low: str) -> str:
@@ -64,7 +50,7 @@ def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
     verbs, cues, subj = german_lexicons()
     n = len(tokens)
     low = [_norm(t.lower()) for t in tokens]
-    shape = [_shape(t) for t in tokens]
+    shape = [token_shape(t) for t in tokens]
     is_verb = [w in verbs for w in low]
     is_cue = [w in cues for w in low]
     is_subj = [w in subj for w in low]

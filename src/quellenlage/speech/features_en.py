@@ -8,23 +8,9 @@ sentence is (sources stand next to cues, contents after "said"/"that" or inside 
 from __future__ import annotations
 
 from quellenlage.speech.lexicon import english_lexicons
-from quellenlage.speech.textfeatures import quote_structure, sentence_chunks
+from quellenlage.speech.textfeatures import quote_structure, sentence_chunks, token_shape
 
 PRONOUNS = frozenset("he she they it we i you who which".split())
-
-
-def _shape(tok: str) -> str:
-    if tok.isalpha():
-        if tok.islower():
-            return "l"
-        if tok.isupper() and len(tok) > 1:
-            return "U"
-        return "C" if tok[0].isupper() else "m"
-    if tok.isdigit():
-        return "d"
-    if tok.isalnum():
-        return "a"
-    return "p:" + tok[:2]
 
 
 def _bin(n: int) -> str:
@@ -46,7 +32,7 @@ def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
     verbs, cues = english_lexicons()
     n = len(tokens)
     low = [t.lower().replace("’", "'") for t in tokens]
-    shape = [_shape(t) for t in tokens]
+    shape = [token_shape(t) for t in tokens]
     is_verb = [w in verbs for w in low]
     q = quote_structure(tokens)
     chunks = sentence_chunks(tokens, starts)

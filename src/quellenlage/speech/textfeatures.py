@@ -156,3 +156,18 @@ def group_chunks(chunks: list[tuple[int, int]], max_tokens: int) -> list[tuple[i
         else:
             out.append((s, e))
     return out
+
+
+def token_shape(tok: str) -> str:
+    """Coarse shape of a token: l(ower), U(PPER), C(apitalised), m(ixed), d(igits), a(lnum), p:<punct>."""
+    if tok.isalpha():
+        if tok.islower():
+            return "l"
+        if tok.isupper() and len(tok) > 1:
+            return "U"
+        return "C" if tok[0].isupper() else "m"
+    if tok.isdigit():
+        return "d"
+    if tok.isalnum():
+        return "a"
+    return "p:" + tok[:2]
