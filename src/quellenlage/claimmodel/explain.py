@@ -33,7 +33,8 @@ def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
 
     Words in ``skip`` (function words) are left out of the list, not out of the model.
     """
-    weight = {vocab.terms[j]: float(v) * float(head.coef[j]) for j, v in zip(ind.tolist(), val)}
+    terms = vocab.terms
+    weight = dict(zip([terms[j] for j in ind.tolist()], (val * head.coef[ind]).tolist()))
     if not weight:
         return []
     counts = feats.ngrams
