@@ -14,7 +14,8 @@ from quellenlage.report import DocumentInfo, Report, StageInfo
 _WORDS = re.compile(r"\w+")
 
 
-def build_report(doc: Document, pipeline: Pipeline | None = None) -> Report:
+def build_report(doc: Document) -> Report:
+    """Collect the document's layers into the typed report."""
     meta = doc.meta
     info = DocumentInfo(
         language=meta.language or "und", title=meta.title, url=meta.url, published=meta.published,
@@ -56,4 +57,4 @@ def analyze(source: str | Path | bytes, *, lang: str | None = None, date: str | 
         stages.insert(2, OriginalStage(original=original, allow_private=allow_private))
         pipeline = Pipeline(stages, progress=progress)
     doc = pipeline(doc)
-    return build_report(doc, pipeline)
+    return build_report(doc)

@@ -16,7 +16,7 @@ def md_escape(text: str) -> str:
 
 def render_markdown(report) -> str:
     d = report.document
-    out = [f"# quellenlage report", "", f"- language: {d.language}", f"- words: {d.word_count}"]
+    out = ["# quellenlage report", "", f"- language: {d.language}", f"- words: {d.word_count}"]
     if d.title:
         out.append(f"- title: {md_escape(d.title)}")
     if d.edited:
