@@ -101,3 +101,16 @@ def test_source_chain_reaches_the_author():
     chain = report.source_chain(claim.attribution.source)
     assert [s.kind for s in chain] == ["person", "author"]
     assert chain[0].name == "Olaf Scholz"
+
+
+def test_shipped_crf_models_fail_with_a_coded_error(tmp_path):
+    from quellenlage.crf import open_crf
+    from quellenlage.errors import ModelError
+
+    with pytest.raises(ModelError, match="missing"):
+        open_crf(tmp_path / "none.crfsuite", "NER model", "training/train_ner.py")
+    broken = tmp_path / "broken.crfsuite"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(ModelError) as info:
+        open_crf(broken, "NER model", "training/train_ner.py")
+    assert "training/train_ner.py" in info.value.one_line()

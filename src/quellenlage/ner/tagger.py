@@ -6,6 +6,7 @@ import functools
 from importlib import resources
 from pathlib import Path
 
+from quellenlage.crf import open_crf
 from quellenlage.errors import ModelError, UnsupportedLanguageError
 from quellenlage.ner.data import spans_from_tags
 from quellenlage.ner.features import FeatureExtractor, Gazetteer
@@ -75,16 +76,9 @@ class CrfTagger:
     """A trained crfsuite model plus its feature extractor."""
 
     def __init__(self, lang: str, model_path: Path, extractor: FeatureExtractor) -> None:
-        import pycrfsuite
-
         self.lang = lang
         self.extractor = extractor
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open(str(model_path))
-        except (OSError, ValueError) as err:
-            raise ModelError(f"cannot open NER model {model_path}: {err}",
-                             hint="reinstall quellenlage or rebuild with training/train_ner.py") from err
+        self._tagger = open_crf(model_path, "NER model", "training/train_ner.py")
         self.labels = sorted({lab[2:] for lab in self._tagger.labels() if lab != "O"})
 
     def tag_tokens(self, tokens: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from quellenlage.errors import ModelError
+from quellenlage.crf import open_crf
 from quellenlage.speech.features_en import document_features
 from quellenlage.speech.records import Attribution
 from quellenlage.speech.textfeatures import line_starts
@@ -52,18 +52,9 @@ class EnglishAttributor:
     language = "en"
 
     def __init__(self, sc_model: Path, content_model: Path) -> None:
-        import pycrfsuite
-
-        self._sc = pycrfsuite.Tagger()
-        self._con = pycrfsuite.Tagger()
-        for tagger, path in ((self._sc, sc_model), (self._con, content_model)):
-            if not Path(path).is_file():
-                raise ModelError(f"attribution model file {path} is missing",
-                                 hint="reinstall quellenlage or run training/train_attribution.py")
-            try:
-                tagger.open(str(path))
-            except (OSError, ValueError) as err:
-                raise ModelError(f"attribution model file {path} cannot be read: {err}") from err
+        rebuild = "training/train_attribution.py"
+        self._sc = open_crf(sc_model, "attribution model", rebuild)
+        self._con = open_crf(content_model, "attribution model", rebuild)
 
     def tag_tokens(self, tokens: list[str], starts: frozenset[int] = frozenset()) -> TokenRoles:
         """Source, cue and content token runs for a document given as token strings

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from quellenlage.errors import ModelError
+from quellenlage.crf import open_crf
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features, stack_features
 from quellenlage.speech.records import SpeechSpan
@@ -83,24 +83,12 @@ class GermanSpeechTagger:
     language = "de"
 
     def __init__(self, kind_model: Path, role_model: Path, stack_model: Path | None = None) -> None:
-        import pycrfsuite
-
-        self._kind = pycrfsuite.Tagger()
-        self._role = pycrfsuite.Tagger()
-        self._stack = pycrfsuite.Tagger() if stack_model is not None else None
+        rebuild = "training/train_speech.py"
+        self._kind = open_crf(kind_model, "speech model", rebuild)
+        self._role = open_crf(role_model, "speech model", rebuild)
+        self._stack = open_crf(stack_model, "speech model", rebuild) if stack_model is not None else None
         # a role model trained on first-pass kind labels is marked by its file name
         self._role_stacked = Path(role_model).name.endswith("_stacked.crfsuite")
-        pairs = [(self._kind, kind_model), (self._role, role_model)]
-        if self._stack is not None:
-            pairs.append((self._stack, stack_model))
-        for tagger, path in pairs:
-            if not Path(path).is_file():
-                raise ModelError(f"speech model file {path} is missing",
-                                 hint="reinstall quellenlage or run training/train_speech.py")
-            try:
-                tagger.open(str(path))
-            except (OSError, ValueError) as err:
-                raise ModelError(f"speech model file {path} cannot be read: {err}") from err
         labels = self._kind.labels()
         self._labels_with = {c: tuple(x for x in labels if c in x) for c in "IRF"}
 
