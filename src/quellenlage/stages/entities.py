@@ -264,7 +264,8 @@ class EntitiesStage:
                 s, e = trim_span(doc.text, s, e)
                 if e > s:
                     raw.append((s, e, label, doc.text[s:e], sentence.id))
-        raw = self._surname_mentions(doc, raw)
+        if "rules" in used:  # the trained tagger already carries names across the document
+            raw = self._surname_mentions(doc, raw)
         clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text,
                                   doc.meta.language or "en")
         grouped: dict[int, list[int]] = {}
