@@ -12,7 +12,7 @@ import pytest
 
 import quellenlage
 from quellenlage.errors import FetchError, ForbiddenAddressError
-from quellenlage.ingest.fetch import check_address, fetch_url
+from quellenlage.ingest.fetch import _pinned, check_address, fetch_url
 
 PAGE = (Path(__file__).parent / "fixtures" / "documents" / "news_page.html").read_bytes()
 
@@ -35,6 +35,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "/loop")
             self.end_headers()
+        elif self.path == "/host":
+            self._send(200, "text/plain", f"Host: {self.headers.get('Host')}".encode())
         elif self.path == "/redirect":
             self.send_response(301)
             self.send_header("Location", "/article.html")
@@ -75,6 +77,27 @@ def test_private_and_special_addresses_are_refused_before_any_request(url):
 def test_only_http_urls(url):
     with pytest.raises(FetchError):
         check_address(url)
+
+
+def test_a_name_that_resolves_to_loopback_is_refused():
+    with pytest.raises(ForbiddenAddressError):
+        check_address("http://localhost/")
+
+
+def test_the_request_goes_to_the_checked_address_with_the_original_host():
+    # no second DNS lookup between the check and the connection (DNS rebinding)
+    assert _pinned("https://user@example.org:8443/a?b=1", "93.184.215.14") == (
+        "https://93.184.215.14:8443/a?b=1", {"Host": "example.org:8443"},
+        {"sni_hostname": "example.org"})
+    assert _pinned("http://example.org/x", "2606:2800:21f:cb07:6820:80da:af6b:8b2c")[0] == \
+        "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/x"
+
+
+def test_a_pinned_request_reaches_the_server_under_its_host_name(server):
+    port = server.rsplit(":", 1)[1]
+    fetched = fetch_url(f"http://localhost:{port}/host", allow_private=True)
+    assert fetched.data == f"Host: localhost:{port}".encode()
+    assert fetched.url == f"http://localhost:{port}/host"
 
 
 def test_fetches_and_analyses_a_real_page(server):

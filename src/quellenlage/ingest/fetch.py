@@ -1,7 +1,10 @@
 """Fetch a URL with a real HTTP client: timeouts, a size limit, a content-type check, limited
 redirects, and no loopback/private/link-local addresses unless the caller allows them.
 
-Every hop of a redirect is checked again before it is requested.
+Every hop of a redirect is checked again before it is requested, and the request goes to the
+address that was checked (the URL's host travels in the Host header and, for https, as the TLS
+server name), so a DNS answer that changes between the check and the connection (DNS rebinding)
+cannot redirect the request to a private address.
 """
 
 from __future__ import annotations
@@ -34,26 +37,42 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_address(url: str, *, allow_private: bool = False) -> None:
-    """Raise unless ``url`` is http(s) and every address its host resolves to is public."""
+def check_address(url: str, *, allow_private: bool = False) -> str:
+    """Raise unless ``url`` is http(s) and every address its host resolves to is public.
+
+    Returns the address to connect to (the first IPv4 address resolved, else the first one).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https URLs can be fetched, not '{parts.scheme}:'")
     host = parts.hostname
     if not host:
         raise FetchError(f"the URL '{url}' has no host")
-    if allow_private:
-        return
     try:
         infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
                                    type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as err:
         raise FetchError(f"the host '{host}' could not be resolved ({err})",
                          hint="check the URL and the network connection") from err
-    for info in infos:
-        address = info[4][0]
-        if not _is_public(address):
-            raise ForbiddenAddressError(f"'{host}' resolves to the non-public address {address}")
+    if not allow_private:
+        for info in infos:
+            address = info[4][0]
+            if not _is_public(address):
+                raise ForbiddenAddressError(f"'{host}' resolves to the non-public address {address}")
+    addresses = [info[4][0] for info in infos]
+    return next((a for a in addresses if ":" not in a), addresses[0])
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL with its host replaced by ``address``, the Host header and the TLS server name."""
+    parts = urlsplit(url)
+    ip = address.split("%", 1)[0]
+    netloc = f"[{ip}]" if ":" in ip else ip
+    if parts.port:
+        netloc += f":{parts.port}"
+    host_header = parts.netloc.rsplit("@", 1)[-1]
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, extensions
 
 
 def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 15.0,
@@ -64,9 +83,10 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 15.0,
     with httpx.Client(timeout=timeout, follow_redirects=False,
                       headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9"}) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            check_address(current, allow_private=allow_private)
+            address = check_address(current, allow_private=allow_private)
+            target, headers, extensions = _pinned(current, address)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -87,7 +107,7 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 15.0,
                         if size > max_bytes:
                             raise FetchError(f"{current} is larger than the limit of {max_bytes} bytes")
                         chunks.append(chunk)
-                    return Fetched(url=str(response.url), data=b"".join(chunks),
+                    return Fetched(url=current, data=b"".join(chunks),
                                    content_type=content_type or "text/html",
                                    charset=response.charset_encoding)
             except httpx.TimeoutException as err:
