@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--exact-max", type=int, default=1,
+                        help="windows up to this many sentences are encoded as they are")
+    parser.add_argument("--beads", default=None,
+                        help="bead shapes besides 1-0/0-1, e.g. 1-1,1-2,2-1 (default: the DP's)")
     args = parser.parse_args(argv)
 
     from quellenlage.align.dp import AlignParams, align, sentence_lengths
@@ -81,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     # threshold tuned on the dense dev document alone links unrelated sentences in excerpts
     cases = ([make_partial(docs[0], pool, seed=s) for s in range(8)]
              + [make_partial(docs[0], pool, seed=s, drop=(0.85, 0.95)) for s in range(8, 12)])
-    base = AlignParams()
+    base = AlignParams(exact_max=args.exact_max)
+    if args.beads:
+        base = replace(base, beads=tuple(tuple(int(x) for x in shape.split("-"))
+                                         for shape in args.beads.split(",")))
     fold_parts = [raw_parts(d.de, d.fr, base) for d in folds]
     case_parts = [raw_parts(c.derived, c.original, base) for c in cases]
     fold_lengths = [sentence_lengths(d.de, d.fr) for d in folds]

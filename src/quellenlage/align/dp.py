@@ -24,7 +24,8 @@ import numpy as np
 
 # Bead shapes tried besides 1-0 and 0-1.
 DEFAULT_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1),
-                                               (2, 3), (3, 2), (1, 4), (4, 1))
+                                               (2, 3), (3, 2), (1, 4), (4, 1), (3, 3), (1, 5),
+                                               (5, 1))
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,9 @@ def embed_windows(texts: list[str], sizes: list[int]) -> dict[int, np.ndarray]:
     the other sentence. So each text is encoded once, and each junction of neighbours once
     more as a short token sequence (``JUNCTION`` tokens of context on each side) to get the
     changed features exactly: windows (1-n and n-1 beads) cost about half a text each
-    instead of a full encoding. Row ``p`` of ``out[size]`` is ``texts[p:p + size]``.
+    instead of a full encoding. Where a junction has a sentence shorter than ``2 * JUNCTION``
+    tokens on one side (headings, captions), the pair is encoded as it is (cheap, being short).
+    Row ``p`` of ``out[size]`` is ``texts[p:p + size]``.
     """
     model = load_encoder()
     backend = model._model
@@ -266,6 +268,13 @@ def _embed_windows(backend, texts: list[str], sizes: list[int]) -> dict[int, np.
         jseqs = [seqs[i][-1 - 2 * k:-1] + seqs[i + 1][1:1 + 2 * k] for i in junctions]
         for i, f in zip(junctions, _token_features(backend, jseqs)):
             delta[i] = f[k:3 * k].sum(0) - tail_sum[i] - head_sum[i + 1]
+    # a junction next to a short sentence: encode the (short) pair as it is
+    short = [i for i in range(n - 1) if need and ok[i] and ok[i + 1]
+             and (inner_len[i] < 2 * k or inner_len[i + 1] < 2 * k)]
+    if short:
+        pairs = [seqs[i][:-1] + seqs[i + 1][1:] for i in short]
+        for i, f in zip(short, _token_features(backend, pairs)):
+            delta[i] = f[1:-1].sum(0) - inner[i] - inner[i + 1]
     c_inner = np.vstack([np.zeros((1, dim)), np.cumsum(inner, axis=0)])
     c_delta = np.vstack([np.zeros((1, dim)), np.cumsum(delta, axis=0)])
     c_len = np.concatenate([[0], np.cumsum(inner_len)])
