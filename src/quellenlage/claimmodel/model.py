@@ -1,4 +1,4 @@
-"""Linear heads over n-grams, cue signals and (for the accurate variant) sentence embeddings.
+"""Linear heads over n-grams, cue signals and sentence embeddings.
 
 A model file (``models/claims/claims-<lang>.npz``, plain numpy arrays, no pickle) holds one
 shared n-gram vocabulary with its idf weights and several heads:
@@ -9,7 +9,13 @@ shared n-gram vocabulary with its idf weights and several heads:
         [+ coef_emb · embedding] + intercept
 
 where each tf-idf block is sublinear (1 + ln tf), multiplied by idf and L2-normalised on its
-own. The intercept already includes the decision threshold chosen on development data, so
+own. The embedding is, for the ``accurate`` heads, the 512-dimensional multilingual Universal
+Sentence Encoder vector of the text; for the ``fast`` heads a distilled static one
+(:func:`static_embedding`): a small word table in the model file, fitted by ridge regression so
+that the tf-idf-weighted sum of a sentence's word vectors approximates the encoder's vector of
+that sentence, so the fast heads get some of the encoder's sense of meaning with numpy alone.
+
+The intercept already includes the decision threshold chosen on development data, so
 ``sigmoid(m) >= 0.5`` is the decision and ``sigmoid(m)`` is the reported score.
 """
 
@@ -17,8 +23,10 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +43,15 @@ class Vocabulary:
     idf: np.ndarray
     is_char: np.ndarray   # bool per feature: char block (True) or word block (False)
     terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """Distilled word vectors: sentence vector = normalise(tfidf(words) @ table)."""
+
+    index: dict[str, int]   # lower-cased word -> row
+    idf: np.ndarray
+    table: np.ndarray       # (words, dims); float16 values (products are taken in float64)
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,7 @@ class ModelFile:
     vocab: Vocabulary
     heads: dict[str, Head]
     meta: dict
+    vectors: WordVectors | None = None
 
 
 def sigmoid(x: float) -> float:
@@ -85,6 +103,21 @@ def block_weights(feats: TextFeatures, vocab: Vocabulary) -> tuple[np.ndarray, n
     scale = np.where(chars, 1.0 / char_norm if char_norm > 0 else 0.0,
                      1.0 / word_norm if word_norm > 0 else 0.0)
     return ind, val * scale
+
+
+def static_embedding(lower: Sequence[str], vectors: WordVectors) -> np.ndarray:
+    """The distilled sentence vector of a text's lower-cased tokens (unit length, or zeros)."""
+    counts = Counter(lower)
+    n = len(counts)
+    ind = np.fromiter(map(vectors.index.get, counts, repeat(-1)), dtype=np.int64, count=n)
+    tf = np.fromiter(counts.values(), dtype=np.float64, count=n)
+    known = ind >= 0
+    ind = ind[known]
+    if not len(ind):
+        return np.zeros(vectors.table.shape[1])
+    v = ((1.0 + np.log(tf[known])) * vectors.idf[ind]) @ vectors.table[ind]
+    norm = math.sqrt(float(v @ v))
+    return v / norm if norm > 0 else v
 
 
 def margin(head: Head, ind: np.ndarray, val: np.ndarray, cues: tuple[float, ...],
@@ -121,16 +154,25 @@ def load_model_file(path: Path) -> ModelFile:
                            arrays[f"{key}__cues"].astype(np.float64),
                            None if embed is None else embed.astype(np.float64),
                            float(meta["intercepts"][name]), float(meta["cue_scales"][name]))
-    return ModelFile(meta["lang"], meta["version"], vocab, heads, meta)
+    vectors = None
+    if "vectors_words" in arrays:
+        vectors = WordVectors({str(w): i for i, w in enumerate(arrays["vectors_words"])},
+                              arrays["vectors_idf"].astype(np.float64),
+                              arrays["vectors_table"].astype(np.float32))  # exact (stored as float16)
+    return ModelFile(meta["lang"], meta["version"], vocab, heads, meta, vectors)
 
 
 def save_model_file(path: Path, lang: str, version: str, terms: list[str], idf: np.ndarray,
-                    heads: list[Head], extra_meta: dict) -> None:
+                    heads: list[Head], extra_meta: dict, vectors: WordVectors | None = None) -> None:
     """Write a model file in the format :func:`load_model_file` reads."""
     arrays: dict[str, np.ndarray] = {
         "terms": np.array(terms, dtype=str),
         "idf": idf.astype(np.float32),
     }
+    if vectors is not None:
+        arrays["vectors_words"] = np.array(sorted(vectors.index, key=vectors.index.get), dtype=str)
+        arrays["vectors_idf"] = vectors.idf.astype(np.float32)
+        arrays["vectors_table"] = vectors.table.astype(np.float16)
     for head in heads:
         key = head.name.replace("-", "_")
         arrays[f"{key}__coef"] = head.coef.astype(np.float32)

@@ -311,6 +311,9 @@ GATE_SPLITS = (
     ("subjectivity-de", "dev_test"),
     ("subjectivity-en", "dev_test"),
     ("germeval2021", "train"),
+    # tweets: a style shift from the debates the English check head learnt (used, with the
+    # CheckThat! dev splits, to choose its configuration and threshold)
+    ("clef2020-task1", "test-gold"),
 )
 
 
