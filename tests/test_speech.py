@@ -138,6 +138,39 @@ def test_reader_parses_kinds_speakers_and_cues(tmp_path):
     assert doc.kinds[5] == {"indirect", "free_indirect"}
     assert doc.speakers == {1: [4], 2: [4]}
     assert doc.cues == {1: [3]}
+    assert doc.stts[3] == "VVFIN" and doc.lemmas[3] == "sagen"
+    assert doc.pos[:4] == ["$(", "PTK", "$(", "VFIN"]
+
+
+def test_reduced_tags_keep_the_mood_of_finite_verbs():
+    from quellenlage.speech.pos_de import reduce_tag
+
+    assert reduce_tag("VAFIN", "VFIN.Sein.3.Sg.Pres.Subj") == "VFIN.K1"
+    assert reduce_tag("VAFIN", "VFIN.Sein.3.Sg.Past.Subj") == "VFIN.K2"
+    assert reduce_tag("VVFIN", "VFIN.Full.3.Sg.Past.Ind") == "VFIN"
+    assert reduce_tag("PWAV", "PROADV.Inter") == "PW"
+    assert reduce_tag("FM.xy", "-") == "FM"
+
+
+def test_shipped_pos_tagger_finds_konjunktiv_one():
+    from quellenlage.speech import MODELS
+    from quellenlage.speech.pos_de import GermanPosTagger
+    from quellenlage.speech.tagger_de import POS_FILE
+
+    tokens = "Die Sprecherin erklärte , man habe keine Kenntnis davon .".split()
+    tags = GermanPosTagger(MODELS / "speech" / POS_FILE).tag(tokens, sentence_chunks(tokens))
+    assert tags[2] == "VFIN" and tags[3] == "$,"
+    assert tags[5] == "VFIN.K1"
+    assert tags[1] == "NN" and tags[7] == "NN"
+
+
+def test_mined_words_of_speech_are_shipped():
+    from quellenlage.speech.lexicon import german_mined_words
+
+    words = german_mined_words()
+    assert words["sagte"] == "V"
+    assert words["antwort"] == "N"
+    assert "und" not in words and "der" not in words
 
 
 def _write_sample(folder):

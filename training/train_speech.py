@@ -3,10 +3,16 @@
     python training/train_speech.py --data ../shared/data            # shipped model (all samples)
     python training/train_speech.py --data ../shared/data --dev      # train split only, dev scores
 
-Deterministic: the split is a hash of the file name (85/15), L-BFGS has no randomness, the
-feature order follows the sorted file list. The shipped model is trained on all 713 samples
-available; ``--dev`` trains on the train split and prints the dev scores recorded in the model
-card and in quality/speech.json.
+Deterministic: the split is a hash of the file name (85/15), L-BFGS and the averaged
+perceptron have no randomness, the feature order follows the sorted file list. The shipped
+model is trained on all 713 samples available; ``--dev`` trains on the train split and prints
+the dev scores recorded in the model card and in quality/speech.json.
+
+Steps: (1) the words of speech are mined from the cue column of the train split only (never
+from dev) into ``resources/de/speech_words_mined.txt`` (the same list for both runs);
+(2) the part-of-speech tagger (``speech_de_pos.crfsuite``) is trained on the samples; the
+speech CRFs see part-of-speech tags predicted two-fold out-of-fold, as noisy as at run time;
+(3) the kind and role CRFs.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +32,11 @@ sys.path.insert(0, str(ROOT / "src"))
 from quellenlage.evaluation.speech import evaluate_documents, is_dev  # noqa: E402
 from quellenlage.speech.corpora import read_rw_folder  # noqa: E402
 from quellenlage.speech.features_de import document_features, stack_features  # noqa: E402
+from quellenlage.speech.lexicon import MINED_WORDS, RESOURCES, german_mined_words  # noqa: E402
+from quellenlage.speech.pos_de import GermanPosTagger, train_pos_tagger  # noqa: E402
 from quellenlage.speech.tagger_de import (  # noqa: E402
-    SEQUENCE_TOKENS, GermanSpeechTagger, encode_kinds)
-from quellenlage.speech.textfeatures import group_chunks  # noqa: E402
+    POS_FILE, SEQUENCE_TOKENS, GermanSpeechTagger, encode_kinds)
+from quellenlage.speech.textfeatures import group_chunks, sentence_chunks  # noqa: E402
 
 MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "speech"
 KIND_PARAMS = {"c1": 0.5, "c2": 0.1, "max_iterations": 150, "feature.minfreq": 2,
@@ -37,6 +46,57 @@ ROLE_STACK = False  # role CRF on first-pass kind labels (two-fold out-of-fold):
 ROLE_FILE = "speech_de_roles_stacked.crfsuite" if ROLE_STACK else "speech_de_roles.crfsuite"
 ROLE_PARAMS = {"c1": 0.5, "c2": 0.1, "max_iterations": 120, "feature.minfreq": 2,
                "feature.possible_transitions": True}
+
+
+MINE_MIN_COUNT, MINE_MIN_RATE = 3, 0.2
+
+
+def mine_speech_words(docs) -> dict[str, str]:
+    """Word forms of the (lemma, class) pairs that are a cue (``intexpr``) at least
+    ``MINE_MIN_COUNT`` times and in at least ``MINE_MIN_RATE`` of their occurrences; full
+    verbs, nouns and predicative adjectives only. Form -> ``N`` (noun) or ``V``."""
+    cue: Counter = Counter()
+    total: Counter = Counter()
+    for doc in docs:
+        for i, tag in enumerate(doc.stts):
+            if not (tag.startswith("VV") or tag in ("NN", "ADJD")):
+                continue
+            key = (doc.lemmas[i], tag[:2])
+            total[key] += 1
+            cue[key] += i in doc.cue_tokens
+    keep = {k for k in cue if cue[k] >= MINE_MIN_COUNT and cue[k] / total[k] >= MINE_MIN_RATE}
+    out: dict[str, str] = {}
+    for doc in docs:
+        for i, tag in enumerate(doc.stts):
+            if (doc.lemmas[i], tag[:2]) in keep:
+                out.setdefault(doc.tokens[i].lower(), "N" if tag == "NN" else "V")
+    return out
+
+
+def write_mined_words(words: dict[str, str], n_docs: int) -> None:
+    path = RESOURCES / "de" / MINED_WORDS
+    head = [f"# Words of speech, thought and writing mined from the cue column (intexpr) of the "
+            f"{n_docs} REDEWIEDERGABE", "# train samples (never dev) by training/train_speech.py; "
+            "generated, do not edit.", "# form class (V: verb or adjective, N: noun)"]
+    path.write_text("\n".join(head + [f"{w} {c}" for w, c in sorted(words.items())]) + "\n",
+                    encoding="utf-8")
+    german_mined_words.cache_clear()
+
+
+def _oof_pos(docs, log) -> dict[str, list[str]]:
+    """Part-of-speech tags for every document from a tagger trained on the other fold."""
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in (0, 1):
+            path = Path(tmp) / f"pos{fold}.crfsuite"
+            train_pos_tagger(((d.tokens, d.pos, sentence_chunks(d.tokens)) for d in docs
+                              if _fold(d.name) != fold), path)
+            tagger = GermanPosTagger(path)
+            for d in docs:
+                if _fold(d.name) == fold:
+                    out[d.name] = tagger.tag(d.tokens, sentence_chunks(d.tokens))
+    log(f"part-of-speech tags out-of-fold for {len(out)} samples")
+    return out
 
 
 def _role(doc, i: int) -> str:
@@ -71,9 +131,14 @@ def train(docs, kind_path: Path, role_path: Path, stack_path: Path | None = None
     training features come from two-fold out-of-fold first-pass labels."""
     import pycrfsuite
 
+    t0 = time.time()
+    train_pos_tagger(((d.tokens, d.pos, sentence_chunks(d.tokens)) for d in docs),
+                     kind_path.with_name(POS_FILE))
+    log(f"trained part-of-speech tagger in {time.time() - t0:.0f} s -> {POS_FILE}")
+    oof = _oof_pos(docs, log)
     prepared = []
     for doc in docs:
-        chunks, feats = document_features(doc.tokens)
+        chunks, feats = document_features(doc.tokens, lambda toks, ch, d=doc: oof[d.name])
         seqs = group_chunks(chunks, SEQUENCE_TOKENS)
         kinds = [encode_kinds(k) for k in doc.kinds]
         roles = [_role(doc, i) for i in range(len(doc.tokens))]
@@ -94,7 +159,7 @@ def train(docs, kind_path: Path, role_path: Path, stack_path: Path | None = None
         _train_crf(items(everything, lambda k, r: r), ROLE_PARAMS, role_path, "roles", log)
     if stack_path is None and not ROLE_STACK:
         return
-    oof: dict[int, list[str]] = {}
+    oof_kinds: dict[int, list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for fold in (0, 1):
             path = Path(tmp) / f"fold{fold}.crfsuite"
@@ -107,15 +172,15 @@ def train(docs, kind_path: Path, role_path: Path, stack_path: Path | None = None
                     labels = []
                     for s, e in seqs:
                         labels.extend(tagger.tag(pycrfsuite.ItemSequence(feats[s:e])))
-                    oof[j] = labels
+                    oof_kinds[j] = labels
             tagger.close()
     if ROLE_STACK:
         _train_crf(items(everything, lambda k, r: r,
-                         lambda j: stack_features(prepared[j][1], oof[j])),
+                         lambda j: stack_features(prepared[j][1], oof_kinds[j])),
                    ROLE_PARAMS, role_path, "roles (on first-pass kinds)", log)
     if stack_path is not None:
         _train_crf(items(everything, lambda k, r: k,
-                         lambda j: stack_features(prepared[j][1], oof[j])),
+                         lambda j: stack_features(prepared[j][1], oof_kinds[j])),
                    KIND_PARAMS, stack_path, "kinds (second pass)", log)
 
 
@@ -126,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="model folder (default: package)")
     args = ap.parse_args(argv)
     docs = read_rw_folder(args.data / "redewiedergabe")
+    train_split = [d for d in docs if not is_dev(d.name)]
+    write_mined_words(mine_speech_words(train_split), len(train_split))
     if args.dev:
         train_docs = [d for d in docs if not is_dev(d.name)]
         dev_docs = [d for d in docs if is_dev(d.name)]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quellenlage.errors import DataError
+from quellenlage.speech.pos_de import reduce_tag
 
 KINDS = ("direct", "indirect", "reported", "free_indirect")
 _RW_TYPES = {"direct": "direct", "indirect": "indirect", "reported": "reported",
@@ -29,6 +30,9 @@ class RwDocument:
     cues: dict[int, list[int]] = field(default_factory=dict)  # instance id -> intexpr tokens
     speaker_tokens: set[int] = field(default_factory=set)
     cue_tokens: set[int] = field(default_factory=set)
+    stts: list[str] = field(default_factory=list)  # the corpus's STTS tags
+    pos: list[str] = field(default_factory=list)  # reduced tags with mood (pos_de.reduce_tag)
+    lemmas: list[str] = field(default_factory=list)
 
 
 def _parse_stwr(value: str) -> list[tuple[set[str], int]]:
@@ -63,6 +67,7 @@ def read_rw_file(path: Path) -> RwDocument:
         c_spk, c_int = header.index("speaker"), header.index("intexpr")
     except ValueError as err:
         raise DataError(f"{path} lacks a REDEWIEDERGABE column: {err}") from err
+    c_pos, c_rf, c_lem = (header.index(c) if c in header else -1 for c in ("pos", "rfpos", "lemma"))
     doc = RwDocument(path.name, [], [])
     for line in lines[1:]:
         if not line:
@@ -79,6 +84,11 @@ def read_rw_file(path: Path) -> RwDocument:
             inst[0].update(ks)
             inst[1].append(i)
         doc.kinds.append(kinds)
+        if c_pos >= 0:
+            doc.stts.append(cols[c_pos])
+            doc.pos.append(reduce_tag(cols[c_pos], cols[c_rf] if c_rf >= 0 else ""))
+        if c_lem >= 0:
+            doc.lemmas.append(cols[c_lem])
         for iid in _ids(cols[c_spk], "speaker."):
             doc.speakers.setdefault(iid, []).append(i)
             doc.speaker_tokens.add(i)

@@ -1,14 +1,20 @@
-"""Token features for the German speech tagger (no part-of-speech tags needed).
+"""Token features for the German speech tagger.
 
 Features are plain strings (python-crfsuite binary features). They describe the word and its
 neighbours, the quotation structure of the document, the lexicons of verbs of saying, source
-cue words and subjunctive forms, and the sentence the token stands in (does it hold a verb of
-saying, a subjunctive, "dass", a colon, first/second person pronouns?).
+cue words and subjunctive forms, the sentence the token stands in (does it hold a verb of
+saying, a subjunctive, "dass", a colon, first/second person pronouns?), the words of speech
+mined from the corpus, and the predicted part of speech with mood (``pos_de``): the tags
+around the token and the clause it stands in (comma-bounded: a Konjunktiv I verb, a
+subordinating conjunction, a verb of saying, and the same for the clauses before and after).
 """
 
 from __future__ import annotations
 
-from quellenlage.speech.lexicon import german_lexicons
+from typing import Callable
+
+from quellenlage.speech.lexicon import german_lexicons, german_mined_words
+from quellenlage.speech.pos_de import FINITE
 from quellenlage.speech.textfeatures import quote_structure, sentence_chunks, single_quote_inside, token_shape
 
 # First and second person pronouns (case-sensitive: polite "Sie" but not "sie").
@@ -43,10 +49,24 @@ def _bin(n: int) -> str:
     return "26+"
 
 
-def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
+PosTagger = Callable[[list[str], list[tuple[int, int]]], list[str]]
+
+
+def document_features(tokens: list[str], pos_tags: PosTagger, starts: frozenset[int] = frozenset()
                       ) -> tuple[list[tuple[int, int]], list[list[str]]]:
     """Sentence chunks and per-token feature lists for one document's token strings
-    (``starts``: token indices that must begin a sentence, e.g. line starts)."""
+    (``pos_tags(tokens, chunks)``: the part-of-speech tags, e.g. ``GermanPosTagger.tag``;
+    ``starts``: token indices that must begin a sentence, e.g. line starts)."""
+    chunks, feats = _base_features(tokens, starts)
+    tags = pos_tags(tokens, chunks)
+    for f, x, y in zip(feats, _pos_features(tokens, chunks, tags), _mined_features(tokens, chunks)):
+        f.extend(x)
+        f.extend(y)
+    return chunks, feats
+
+
+def _base_features(tokens: list[str], starts: frozenset[int]
+                   ) -> tuple[list[tuple[int, int]], list[list[str]]]:
     verbs, cues, subj = german_lexicons()
     n = len(tokens)
     low = [_norm(t.lower()) for t in tokens]
@@ -194,6 +214,118 @@ def document_features(tokens: list[str], starts: frozenset[int] = frozenset()
             f.extend("N" + x for x in sent_feats[si + 1])
         feats.append(f)
     return chunks, feats
+
+
+CLAUSE_MARKS = frozenset(",;:–—-()»«„“\"")
+_SUBORD_WORDS = frozenset(("dass", "daß", "ob", "wie", "warum", "wann", "wo", "wer", "was"))
+
+
+def _clauses(tokens: list[str], chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences cut at commas, colons, dashes, brackets and quotation marks (each mark
+    a clause of its own)."""
+    out = []
+    for s, e in chunks:
+        a = s
+        for i in range(s, e):
+            if tokens[i] in CLAUSE_MARKS:
+                if i > a:
+                    out.append((a, i))
+                out.append((i, i + 1))
+                a = i + 1
+        if e > a:
+            out.append((a, e))
+    return out
+
+
+def _pos_features(tokens: list[str], chunks: list[tuple[int, int]], tags: list[str]
+                  ) -> list[list[str]]:
+    """The token's and its neighbours' tags; facts about its clause and the clauses before and
+    after (``C:``, ``PC:``, ``NC:``); a Konjunktiv I verb in the sentence (``S:K1``)."""
+    verbs = german_lexicons()[0]
+    low = [t.lower() for t in tokens]
+    n = len(tokens)
+    out: list[list[str]] = [[] for _ in range(n)]
+    clauses = _clauses(tokens, chunks)
+    facts = []
+    for a, b in clauses:
+        tg, w = tags[a:b], low[a:b]
+        if b - a == 1 and not w[0].isalnum():
+            facts.append(None)  # a punctuation mark
+            continue
+        info = set()
+        if "VFIN.K1" in tg:
+            info.add("K1")
+        if "VFIN.K2" in tg:
+            info.add("K2")
+        if any(x in verbs for x in w):
+            info.add("verb")
+        if tg[0] in ("KOUS", "PW", "PREL"):
+            info.add("start=" + tg[0])
+        if w[0] in _SUBORD_WORDS:
+            info.add("startw=" + _norm(w[0]))
+        if "KOUS" in tg:
+            info.add("kous")
+        if tg[-1] in FINITE:
+            info.add("vlast")
+        if not FINITE.intersection(tg):
+            info.add("nofin")
+        if "PPER" in tg:
+            info.add("pper")
+        facts.append(info)
+    for ci, (a, b) in enumerate(clauses):
+        info = facts[ci]
+        if info is None:
+            continue
+        prev = next((facts[k] for k in range(ci - 1, -1, -1) if facts[k] is not None), set())
+        nxt = next((facts[k] for k in range(ci + 1, len(clauses)) if facts[k] is not None), set())
+        f = ["C:" + x for x in info] + ["PC:" + x for x in prev] + ["NC:" + x for x in nxt]
+        if "verb" in prev and ("K1" in info or "kous" in info):
+            f.append("PCverb&subord")
+        if "verb" in prev and "K1" in info:
+            f.append("PCverb&K1")
+        if "verb" in nxt and "K1" in info:
+            f.append("NCverb&K1")
+        for i in range(a, b):
+            out[i].extend(f)
+    for s, e in chunks:
+        if "VFIN.K1" in tags[s:e]:
+            for i in range(s, e):
+                out[i].append("S:K1")
+    for i in range(n):
+        prev_tag = tags[i - 1] if i else "<pad>"
+        out[i].extend(("t=" + tags[i], "t-1=" + prev_tag,
+                       "t+1=" + (tags[i + 1] if i + 1 < n else "<pad>"),
+                       "t-1t=" + prev_tag + "|" + tags[i]))
+    return out
+
+
+def _mined_features(tokens: list[str], chunks: list[tuple[int, int]]) -> list[list[str]]:
+    """Mined words of speech (``V``/``N``): the token, its neighbours, the sentence, and
+    whether one occurs earlier (``lm``) or later (``rm``) in the sentence."""
+    mined = german_mined_words()
+    hit = [mined.get(t.lower()) for t in tokens]
+    out: list[list[str]] = [[] for _ in tokens]
+    for s, e in chunks:
+        sent = ["S:m" + k for k in sorted({h for h in hit[s:e] if h})]
+        for i in range(s, e):
+            out[i].extend(sent)
+            if hit[i]:
+                out[i].append("m" + hit[i])
+            for d in (-1, 1):
+                j = i + d
+                if s <= j < e and hit[j]:
+                    out[i].append(f"m{d}{hit[j]}")
+        seen: set[str] = set()
+        for i in range(s, e):
+            out[i].extend("lm" + k for k in sorted(seen))
+            if hit[i]:
+                seen.add(hit[i])
+        seen = set()
+        for i in range(e - 1, s - 1, -1):
+            out[i].extend("rm" + k for k in sorted(seen))
+            if hit[i]:
+                seen.add(hit[i])
+    return out
 
 
 def _frac_bin(x: float) -> str:

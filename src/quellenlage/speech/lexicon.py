@@ -49,6 +49,20 @@ def german_lexicons() -> tuple[PrefixLexicon, frozenset[str], frozenset[str]]:
     return verbs, cues, subj
 
 
+MINED_WORDS = "speech_words_mined.txt"
+
+
+@lru_cache(maxsize=None)
+def german_mined_words() -> dict[str, str]:
+    """Word forms of speech, thought and writing mined from the corpus's cue column
+    (``training/train_speech.py``): form -> ``V`` (verbs, adjectives) or ``N`` (nouns)."""
+    out = {}
+    for line in read_list("de", MINED_WORDS):
+        form, _, cls = line.partition(" ")
+        out[form] = cls
+    return out
+
+
 @lru_cache(maxsize=None)
 def english_lexicons() -> tuple[frozenset[str], frozenset[str]]:
     """(verbs and nouns of attribution, source cue words) for English."""
