@@ -30,4 +30,4 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
 def token_texts(text: str) -> list[str]:
     """The token strings of ``text`` (convenience for models and tests)."""
-    return [text[s:e] for s, e in tokenize(text)]
+    return _TOKEN.findall(text)  # the pattern has no capturing groups: whole matches

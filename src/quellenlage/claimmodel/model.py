@@ -140,8 +140,8 @@ def load_model_file(path: Path) -> ModelFile:
         raise ModelError(f"cannot read claims model {path}: {err}",
                          hint="reinstall quellenlage or rebuild with training/train_claims.py") from err
     meta = json.loads(str(arrays["meta"]))
-    terms = tuple(str(t) for t in arrays["terms"])
-    vocab = Vocabulary({t: i for i, t in enumerate(terms)}, arrays["idf"].astype(np.float64),
+    terms = tuple(arrays["terms"].tolist())
+    vocab = Vocabulary(dict(zip(terms, range(len(terms)))), arrays["idf"].astype(np.float64),
                        np.array([not t.startswith(WORD) for t in terms], dtype=bool), terms)
     if tuple(meta["cues"]) != CUE_NAMES:
         raise ModelError(f"claims model {path.name} was trained with other cue signals",
@@ -156,7 +156,8 @@ def load_model_file(path: Path) -> ModelFile:
                            float(meta["intercepts"][name]), float(meta["cue_scales"][name]))
     vectors = None
     if "vectors_words" in arrays:
-        vectors = WordVectors({str(w): i for i, w in enumerate(arrays["vectors_words"])},
+        words = arrays["vectors_words"].tolist()
+        vectors = WordVectors(dict(zip(words, range(len(words)))),
                               arrays["vectors_idf"].astype(np.float64),
                               arrays["vectors_table"].astype(np.float32))  # exact (stored as float16)
     return ModelFile(meta["lang"], meta["version"], vocab, heads, meta, vectors)
