@@ -12,6 +12,7 @@ from quellenlage.evaluation.ner import evaluate_folder, label_mapper
 import quellenlage.ner
 from quellenlage.ner import PUBLIC_LABELS, load_tagger
 from quellenlage.ner.data import read_columns, spans_from_tags, tags_from_spans
+from quellenlage.ner.features import ClusterTable
 from quellenlage.ner.merge import canonical_name, cluster_mentions
 
 
@@ -173,6 +174,17 @@ def test_merge_english():
 def test_public_api_exports():
     assert quellenlage.ner.cluster_mentions is cluster_mentions
     assert quellenlage.ner.canonical_name is canonical_name
+
+
+def test_cluster_table_looks_words_up_by_key():
+    table = ClusterTable.from_dict({"kasachstan": (3, 41, 900), "bischkek": (3, 7, 12), "und": (0, 1, 2)})
+    assert len(table) == 3
+    assert table.get("kasachstan") == ("3", "41", "900")
+    assert table.get("und") == ("0", "1", "2")
+    assert table.get("Kasachstan") is None and table.get("") is None  # keys are the lower-cased words
+    shipped = load_tagger("de").extractor.clusters
+    # the German table holds the words of a large word list, names beyond the training text too
+    assert len(shipped) > 300_000 and shipped.get("almaty") is not None
 
 
 def test_canonical_name():

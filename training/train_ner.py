@@ -4,13 +4,18 @@
     python training/train_ner.py --data ../shared/data --validate # held-out scores only
 
 Steps, per language:
-1. word clusters from unlabelled text in the data folder: positional co-occurrence counts
-   (+-2 words), PPMI, truncated SVD to 100 dimensions, k-means at 3 granularities;
+1. word clusters, k-means at 3 granularities over 100-dimensional word vectors. German
+   (encoder_clusters): each word alone embedded with the pinned multilingual sentence encoder
+   (quellenlage.align.embed), PCA; the vocabulary is the local text's words, the encoder's
+   whole-word pieces and wordfreq's German word list (~684k words). English (build_clusters):
+   positional co-occurrence counts (+-2 words) of the unlabelled text in the data folder, PPMI,
+   truncated SVD;
 2. a CRF (python-crfsuite, L-BFGS with L1+L2) over the features of quellenlage.ner.features,
    with the gazetteers in src/quellenlage/resources/<lang>/ner_*.txt.
 
 German: GermEval 2014 `dev` + `test-part-a` (its 12 outer labels). Validation: 2-fold over dev
-(train on test-part-a + one half of dev, score the other half; counts summed).
+(train on test-part-a + one half of dev, score the other half; counts summed); words known only
+from dev are left out of the cluster table there (heldout_table), as unseen test words would be.
 English: Universal NER English EWT dev (PER/ORG/LOC), 5-fold cross-validation. Self-training
 (train_with_self_training, configured in SELF_TRAIN) is implemented and measured but switched off.
 Everything is deterministic (fixed seeds, one thread); the shipped files are rebuilt exactly.
@@ -160,9 +165,97 @@ def build_clusters(sents: list[list[str]]) -> tuple[dict[str, tuple[str, ...]], 
     return clusters, counts
 
 
-def write_clusters(path: Path, clusters: dict[str, tuple[str, ...]]) -> None:
-    lines = [w + "\t" + " ".join(c) for w, c in sorted(clusters.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+# --- word clusters from the multilingual sentence encoder (German) ------------------------------
+
+ENCODER_CLUSTERS = ("de",)  # languages whose clusters come from encoder_clusters, not build_clusters
+WORDLIST = "large"  # wordfreq list whose words join the vocabulary (the words of far more text)
+
+
+def encoder_vocabulary(sents: list[list[str]], lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Lower-cased word -> the surface form to encode, in two parts: the words seen at least
+    MIN_COUNT times in the local text plus the encoder's own whole-word pieces (k-means is fitted
+    on these), and the words of wordfreq's list for the language that are not among them.
+
+    Rarer local words stay out unless the list has them, so that training sees unknown words
+    ("c=?") of the kind new text has: rare names. The surface form is the word's most frequent
+    spelling in the local text, else the list's word capitalised."""
+    from wordfreq import get_frequency_dict
+
+    from quellenlage.align.embed import load_encoder
+
+    counts: Counter = Counter(t for s in sents for t in s)
+    low_counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for word, count in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0])):
+        if word.strip() and "\t" not in word:
+            surface.setdefault(word.lower(), word)
+            low_counts[word.lower()] += count
+    fit = {low: word for low, word in surface.items() if low_counts[low] >= MIN_COUNT}
+    for piece in load_encoder()._model.sp._pieces:
+        if piece.startswith("\u2581") and len(piece) > 3 and piece[1:].isalpha():
+            fit.setdefault(piece[1:].lower(), piece[1:])
+    extra = {w: surface.get(w, w[:1].upper() + w[1:])
+             for w in sorted(get_frequency_dict(lang, wordlist=WORDLIST))
+             if w not in fit and w.strip() and len(w) < 40}
+    return fit, extra
+
+
+def encoder_clusters(sents: list[list[str]], lang: str) -> dict[str, tuple[int, ...]]:
+    """Lower-cased word -> cluster ids at CLUSTER_SIZES granularities, from the pinned multilingual
+    sentence encoder (quellenlage.align.embed) applied to each word alone: PCA to DIMS dimensions,
+    k-means fitted on the local vocabulary and the encoder's whole-word pieces, then every word of
+    the vocabulary (wordfreq's list included) gets its nearest centres. Only training needs the
+    encoder; tagging looks the words up."""
+    import numpy as np
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.decomposition import PCA
+
+    from quellenlage.align.embed import load_encoder
+
+    fit, extra = encoder_vocabulary(sents, lang)
+    words = list(fit) + list(extra)
+    surface = list(fit.values()) + list(extra.values())
+    model = load_encoder()
+    vecs = np.zeros((len(words), 512), dtype=np.float32)
+    for i in range(0, len(words), 2000):
+        vecs[i:i + 2000] = model.encode(surface[i:i + 2000])
+    n_fit = len(fit)
+    vecs = PCA(n_components=DIMS, random_state=0).fit(vecs[:n_fit]).transform(vecs)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
+    labels = []
+    for k in CLUSTER_SIZES:
+        if k <= 256:
+            km = KMeans(n_clusters=k, random_state=0, n_init=3)
+        else:
+            km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096)
+        labels.append(km.fit(vecs[:n_fit]).predict(vecs))
+    return {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(words)}
+
+
+def heldout_table(table, sents: list[list[str]], held: list[Sentence], lang: str):
+    """The cluster table without the words known only from the held-out sentences (so that held-out
+    scores count unseen words as the real test text has them: known only where the encoder's pieces
+    or the word list have them)."""
+    import numpy as np
+
+    from quellenlage.ner.features import ClusterTable, word_key
+
+    held_set = {tuple(s.tokens) for s in held}
+    fit, extra = encoder_vocabulary([s for s in sents if tuple(s) not in held_set], lang)
+    only_held = {t.lower() for s in held for t in s.tokens} - set(fit) - set(extra)
+    drop = np.array(sorted(word_key(w) for w in only_held), dtype=np.uint64)
+    keep = ~np.isin(table.keys, drop)
+    return ClusterTable(table.keys[keep], table.ids[keep])
+
+
+def write_clusters(path: Path, clusters: dict[str, tuple]) -> None:
+    """The compact cluster table (quellenlage.ner.features.ClusterTable) as .npz."""
+    import numpy as np
+
+    from quellenlage.ner.features import ClusterTable
+
+    table = ClusterTable.from_dict({w: tuple(int(c) for c in ids) for w, ids in clusters.items()})
+    np.savez_compressed(path, keys=table.keys, ids=table.ids)
 
 
 def frequent_lower(sents: list[list[str]], top: int = 3000) -> list[str]:
@@ -214,10 +307,28 @@ def geonames_names() -> list[str]:
     return sorted(names)
 
 
+# German: one-word GeoNames names that are frequent German words ("Ende", "Mai", "Essen", "Auch")
+# are left out: the feature then marks rare place names, and frequent words are learnt from the
+# labelled data (names of the hand-written lists stay, those are separate files).
+GEONAMES_COMMON_WORD_ZIPF = {"de": 4.5}
+GEONAMES_COMMON_HEADER = """# One-word names whose wordfreq Zipf frequency in this language is at least {zipf} (frequent
+# words such as "Ende" or "Mai") are left out.
+"""
+
+
 def write_geonames() -> None:
-    text = GEONAMES_HEADER + "\n".join(geonames_names()) + "\n"
+    from wordfreq import zipf_frequency
+
+    names = geonames_names()
     for lang in ("de", "en"):
-        (ROOT / "src" / "quellenlage" / "resources" / lang / "ner_loc_geonames.txt").write_text(text, encoding="utf-8")
+        header = GEONAMES_HEADER
+        zipf = GEONAMES_COMMON_WORD_ZIPF.get(lang)
+        kept = names
+        if zipf is not None:
+            header += GEONAMES_COMMON_HEADER.format(zipf=zipf)
+            kept = [n for n in names if " " in n or zipf_frequency(n, lang) < zipf]
+        path = ROOT / "src" / "quellenlage" / "resources" / lang / "ner_loc_geonames.txt"
+        path.write_text(header + "\n".join(kept) + "\n", encoding="utf-8")
 
 
 # --- CRF --------------------------------------------------------------------------------------
@@ -336,12 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         write_geonames()
     report = {}
     for lang in langs:
-        cluster_path = MODEL_DIR / f"{lang}_clusters.tsv"
+        cluster_path = MODEL_DIR / f"{lang}_clusters.npz"
         freq_path = MODEL_DIR / f"{lang}_lowercase.txt"
+        sents = unlabelled_sentences(args.data, lang)
         if not args.validate or not cluster_path.exists():
-            sents = unlabelled_sentences(args.data, lang)
             print(f"{lang}: {len(sents)} unlabelled sentences, {sum(map(len, sents))} tokens", file=sys.stderr)
-            clusters, _ = build_clusters(sents)
+            clusters = encoder_clusters(sents, lang) if lang in ENCODER_CLUSTERS else build_clusters(sents)[0]
             write_clusters(cluster_path, clusters)
             freq_path.write_text("\n".join(frequent_lower(sents)) + "\n", encoding="utf-8")
         extractor = build_extractor(lang, MODEL_DIR)
@@ -354,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
                 from quellenlage.ner.tagger import CrfTagger
 
                 total = Counts()
+                if lang in ENCODER_CLUSTERS:  # words of dev only are unknown, as unseen test words are
+                    extractor.clusters = heldout_table(extractor.clusters, sents, dev, lang)
                 for k, (held, rest) in enumerate(((dev[:half], dev[half:]), (dev[half:], dev[:half]))):
                     model = args.work / f"de-val{k}.crfsuite"
                     train_crf(extractor, testa + rest, model)

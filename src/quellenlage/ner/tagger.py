@@ -6,16 +6,21 @@ import functools
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from quellenlage.crf import open_crf
 from quellenlage.errors import ModelError, UnsupportedLanguageError
 from quellenlage.ner.data import spans_from_tags
-from quellenlage.ner.features import FeatureExtractor, Gazetteer
+from quellenlage.ner.features import ClusterTable, FeatureExtractor, Gazetteer
 from quellenlage.tokenize import tokenize, token_texts
 
 SUPPORTED = ("de", "en")
 PUBLIC_LABELS = ("PER", "ORG", "LOC", "MISC")
 _MAX_SENTENCE = 150
 _SENTENCE_END = frozenset({".", "!", "?"})
+# Languages whose word clusters come from the sentence encoder (training/train_ner.py
+# ENCODER_CLUSTERS): noisy for rare names, so a gazetteer hit hides them (FeatureExtractor).
+GAZETTEER_HIDES_CLUSTERS = ("de",)
 
 
 def model_dir() -> Path:
@@ -58,18 +63,17 @@ def read_gazetteer(lang: str) -> Gazetteer:
 
 def build_extractor(lang: str, folder: Path | None = None) -> FeatureExtractor:
     folder = folder or model_dir()
-    cluster_path = folder / f"{lang}_clusters.tsv"
+    cluster_path = folder / f"{lang}_clusters.npz"
     lower_path = folder / f"{lang}_lowercase.txt"
     try:
-        clusters: dict[str, tuple[str, ...]] = {}
-        for line in cluster_path.read_text(encoding="utf-8").splitlines():
-            word, _, ids = line.partition("\t")
-            clusters[word] = tuple(ids.split())
+        with np.load(cluster_path) as arrays:
+            clusters = ClusterTable(arrays["keys"], arrays["ids"])
         frequent = frozenset(lower_path.read_text(encoding="utf-8").split())
-    except OSError as err:
+    except (OSError, KeyError, ValueError) as err:
         raise ModelError(f"NER model file missing or unreadable: {err}",
                          hint="reinstall quellenlage or rebuild with training/train_ner.py") from err
-    return FeatureExtractor(clusters, read_gazetteer(lang), frequent)
+    return FeatureExtractor(clusters, read_gazetteer(lang), frequent,
+                            gazetteer_hides_clusters=lang in GAZETTEER_HIDES_CLUSTERS)
 
 
 class CrfTagger:
