@@ -67,6 +67,8 @@ class ClaimScorer:
     variant: str
     degraded: bool
     model_file: ModelFile
+    # token -> its n-gram indices in the vocabulary (a cache shared by the calls of score())
+    _terms: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -100,7 +102,7 @@ class ClaimScorer:
         out = []
         for i, text in enumerate(texts):
             feats = extract(text, self.model_lang)
-            ind, val = block_weights(feats, model.vocab)
+            ind, val = block_weights(feats, model.vocab, self._terms)
             if embeddings is not None:
                 emb = embeddings[i]
             else:

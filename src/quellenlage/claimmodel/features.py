@@ -12,6 +12,7 @@ time, so a shipped model sees exactly the features it was trained on.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -126,9 +127,14 @@ class TextFeatures:
 
     tokens: tuple[str, ...]          # token strings, original case
     lower: tuple[str, ...]           # lower-cased tokens
-    ngrams: Counter                  # word ("\\t...") and character n-gram counts
     cues: tuple[float, ...]          # dense cue values in CUE_NAMES order
     cue_hits: dict[str, tuple[str, ...]]  # cue name -> the words that triggered it
+
+    @functools.cached_property
+    def ngrams(self) -> Counter:
+        """Word ("\\t...") and character n-gram counts (built when first asked for: scoring
+        takes the per-token path of :func:`quellenlage.claimmodel.model.block_weights`)."""
+        return _ngrams(self.lower)
 
 
 def token_char_ngrams(token_lower: str) -> list[str]:
@@ -216,4 +222,4 @@ def extract(text: str, lang: str) -> TextFeatures:
     tokens = tuple(text[s:e] for s, e in tokenize(text))
     lower = tuple(tok.lower() for tok in tokens)
     cues, cue_hits = cue_signals(text, tokens, lower, load_cues(lang))
-    return TextFeatures(tokens, lower, _ngrams(lower), cues, cue_hits)
+    return TextFeatures(tokens, lower, cues, cue_hits)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from quellenlage.claimmodel.features import CUE_NAMES, WORD, TextFeatures
+from quellenlage.claimmodel.features import CUE_NAMES, WORD, TextFeatures, token_char_ngrams
 from quellenlage.errors import ModelError
 
 EMBED_DIM = 512
@@ -85,17 +85,39 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-def block_weights(feats: TextFeatures, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text."""
-    counts = feats.ngrams
-    n = len(counts)
-    found = np.fromiter(map(vocab.index.get, counts, repeat(-1)), dtype=np.int64, count=n)
-    tf = np.fromiter(counts.values(), dtype=np.float64, count=n)
-    known = found >= 0
-    ind = found[known]
-    if not len(ind):
-        return ind, np.zeros(0)
-    val = (1.0 + np.log(tf[known])) * vocab.idf[ind]
+CACHE_LIMIT = 200_000  # tokens whose n-gram indices a scorer keeps
+
+
+def token_terms(token_lower: str, vocab: Vocabulary) -> list[int]:
+    """Vocabulary indices of one token's word unigram and character n-grams (with repeats)."""
+    get = vocab.index.get
+    keys = [WORD + token_lower, *token_char_ngrams(token_lower)]
+    return [j for j in map(get, keys) if j is not None]
+
+
+def block_weights(feats: TextFeatures, vocab: Vocabulary,
+                  cache: dict[str, list[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text.
+
+    ``cache`` (token -> :func:`token_terms`) saves building each word's n-grams again."""
+    if cache is None:
+        cache = {}
+    elif len(cache) > CACHE_LIMIT:
+        cache.clear()
+    lower = feats.lower
+    found: list[int] = []
+    for tok in lower:
+        terms = cache.get(tok)
+        if terms is None:
+            terms = cache[tok] = token_terms(tok, vocab)
+        found += terms
+    get = vocab.index.get
+    found += [j for j in map(get, [f"{WORD}{a} {b}" for a, b in zip(lower, lower[1:])])
+              if j is not None]
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ind, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+    val = (1.0 + np.log(tf)) * vocab.idf[ind]
     chars = vocab.is_char[ind]
     sq = val * val
     char_norm = math.sqrt(float(sq[chars].sum()))
