@@ -114,10 +114,10 @@ class ClaimScorer:
             how = explain(i, result) if callable(explain) else explain
             if how:
                 reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check,
-                                        self.model_lang)
+                                        self.model_lang, self._terms)
                 if how != "check":
                     reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
-                                                    self.model_lang)
+                                                    self.model_lang, self._terms)
                 if self.degraded:
                     reasons.append(f"language {self.lang!r} has no claims model: scored with the "
                                    f"{self.model_lang!r} model, expect lower accuracy")

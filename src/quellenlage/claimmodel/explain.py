@@ -8,13 +8,13 @@ variant) adds one more term. The reasons name the strongest parts in the decisio
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 
 import numpy as np
 
-from quellenlage.claimmodel.features import (CUE_NAMES, CUE_WORDS, WORD, TextFeatures,
-                                             load_cues, token_char_ngrams)
-from quellenlage.claimmodel.model import Head, Vocabulary
+from quellenlage.claimmodel.features import CUE_NAMES, CUE_WORDS, WORD, TextFeatures, load_cues
+from quellenlage.claimmodel.model import Head, Vocabulary, token_terms
 
 TOP_WORDS = 4
 TOP_CUES = 3
@@ -28,31 +28,31 @@ FACT_CUES = ("number", "year", "percent", "money", "quantity_word", "number_word
 
 def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
                         ind: np.ndarray, val: np.ndarray,
-                        skip: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+                        skip: frozenset[str] = frozenset(),
+                        terms: dict[str, list[int]] | None = None) -> list[tuple[str, float]]:
     """(token as written, share of the margin) per distinct word, strongest first.
 
     Words in ``skip`` (function words) are left out of the list, not out of the model.
+    ``terms``: the scorer's cache of each token's n-gram indices (see ``block_weights``).
     """
-    terms = vocab.terms
-    weight = dict(zip([terms[j] for j in ind.tolist()], (val * head.coef[ind]).tolist()))
-    if not weight:
+    if not len(ind):
         return []
-    counts = feats.ngrams
+    cache = {} if terms is None else terms
     lower = feats.lower
+    per_token = [cache.get(low) or token_terms(low, vocab) for low in lower]
+    get = vocab.index.get
+    bigrams = [get(f"{WORD}{a} {b}") for a, b in zip(lower, lower[1:])]
+    occurrences = Counter(chain(chain.from_iterable(per_token),
+                                (j for j in bigrams if j is not None)))
+    # each n-gram's share of the margin, per occurrence
+    weight = {j: c / occurrences[j] for j, c in zip(ind.tolist(), (val * head.coef[ind]).tolist())}
     per_word: dict[str, float] = defaultdict(float)
     shown: dict[str, str] = {}
     for i, low in enumerate(lower):
-        share = 0.0
-        key = WORD + low
-        share += weight.get(key, 0.0) / counts[key] if key in weight else 0.0
-        for a, b in ((i - 1, i), (i, i + 1)):
-            if 0 <= a and b < len(lower):
-                key = f"{WORD}{lower[a]} {lower[b]}"
-                if key in weight:
-                    share += weight[key] / counts[key] / 2
-        for key in token_char_ngrams(low):
-            if key in weight:
-                share += weight[key] / counts[key]
+        share = sum(weight.get(j, 0.0) for j in per_token[i])
+        for k in (i - 1, i):  # the bigrams this token is in, half each
+            if 0 <= k < len(bigrams) and bigrams[k] is not None:
+                share += weight.get(bigrams[k], 0.0) / 2
         per_word[low] += share
         shown.setdefault(low, feats.tokens[i])
     items = [(shown[w], s) for w, s in per_word.items()
@@ -89,10 +89,10 @@ def _skip(lang: str) -> frozenset[str]:
 
 
 def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
-                  m: float, lang: str = "en") -> list[str]:
+                  m: float, lang: str = "en", terms: dict | None = None) -> list[str]:
     """Reasons for the check-worthiness decision (margin ``m``)."""
     sign = 1.0 if m >= 0 else -1.0
-    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang))
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang), terms)
              if s * sign >= MIN_SHARE][:TOP_WORDS]
     cues = [name for name, s in cue_contributions(head, feats)
             if s * sign >= MIN_SHARE and name not in ("length",)][:TOP_CUES]
@@ -118,10 +118,10 @@ def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, 
 
 
 def subjectivity_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
-                         m: float, lang: str = "en") -> list[str]:
+                         m: float, lang: str = "en", terms: dict | None = None) -> list[str]:
     """Reasons for the subjectivity decision (margin ``m``)."""
     sign = 1.0 if m >= 0 else -1.0
-    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang))
+    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang), terms)
              if s * sign >= MIN_SHARE][:TOP_WORDS]
     cue_names = [name for name, s in cue_contributions(head, feats)
                  if s * sign >= MIN_SHARE and name != "length"][:TOP_CUES]

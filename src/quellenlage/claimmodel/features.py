@@ -154,16 +154,50 @@ def _ngrams(lower: tuple[str, ...]) -> Counter:
     return Counter(feats)
 
 
-def _phrase_hits(lower: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
+def _phrase_hits(lower: tuple[str, ...], phrases: tuple[tuple[str, ...], ...],
+                 positions: dict[str, list[int]]) -> list[str]:
+    """The phrases found in ``lower`` (each once); ``positions``: where each first word stands."""
     hits = []
     for phrase in phrases:
         n = len(phrase)
-        first = phrase[0]
-        for i, tok in enumerate(lower):
-            if tok == first and lower[i:i + n] == phrase:
+        for i in positions.get(phrase[0], ()):
+            if lower[i:i + n] == phrase:
                 hits.append(" ".join(phrase))
                 break
     return hits
+
+
+_TOKEN_CUES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _token_cues(tok: str, low: str, cues: Cues) -> tuple[str, ...]:
+    """The cues one token triggers on its own (all but "proper_names", which needs context)."""
+    key = (cues.lang, tok)
+    found = _TOKEN_CUES.get(key)
+    if found is not None:
+        return found
+    names: list[str] = []
+    if _DIGIT.search(tok):
+        names.append("year" if _YEAR.match(tok) else "number")
+    if tok == "%" or low in _PERCENT_WORDS:
+        names.append("percent")
+    if _CURRENCY.match(tok) or low in _MONEY_WORDS:
+        names.append("money")
+    if tok in _QUOTES:
+        names.append("quote")
+    elif tok == "?":
+        names.append("question")
+    elif tok == "!":
+        names.append("exclamation")
+    if _LINK.match(tok):
+        names.append("link_or_user")
+    if len(tok) >= 3 and tok.isalpha() and tok.isupper():
+        names.append("all_caps")
+    names.extend(cues.by_word.get(low, ()))
+    if len(_TOKEN_CUES) > 200_000:
+        _TOKEN_CUES.clear()
+    found = _TOKEN_CUES[key] = tuple(names)
+    return found
 
 
 def _cap(count: int, top: int) -> float:
@@ -174,35 +208,21 @@ def cue_signals(text: str, tokens: tuple[str, ...], lower: tuple[str, ...],
                 cues: Cues) -> tuple[tuple[float, ...], dict[str, tuple[str, ...]]]:
     """Dense cue values (0..1) and the words behind each cue."""
     hits: dict[str, list[str]] = {name: [] for name in CUE_NAMES}
+    names_cue = cues.lang != "de"  # German capitalises every noun: no signal there
     for i, (tok, low) in enumerate(zip(tokens, lower)):
-        if _DIGIT.search(tok):
-            if _YEAR.match(tok):
-                hits["year"].append(tok)
-            else:
-                hits["number"].append(tok)
-        if tok == "%" or low in _PERCENT_WORDS:
-            hits["percent"].append(tok)
-        if _CURRENCY.match(tok) or low in _MONEY_WORDS:
-            hits["money"].append(tok)
-        if tok in _QUOTES:
-            hits["quote"].append(tok)
-        elif tok == "?":
-            hits["question"].append(tok)
-        elif tok == "!":
-            hits["exclamation"].append(tok)
-        if _LINK.match(tok):
-            hits["link_or_user"].append(tok)
-        if len(tok) >= 3 and tok.isalpha() and tok.isupper():
-            hits["all_caps"].append(tok)
-        elif i > 0 and tok[:1].isupper() and tok[1:].islower() and tokens[i - 1] not in (".", "!", "?", ":", "\"", "„", "“"):
-            if cues.lang != "de":  # German capitalises every noun: no signal there
-                hits["proper_names"].append(tok)
-        for cue in cues.by_word.get(low, ()):
-            hits[cue].append(tok)
+        for name in _token_cues(tok, low, cues):
+            hits[name].append(tok)
+        if names_cue and i > 0 and tok[:1].isupper() and tok[1:].islower() and \
+                tokens[i - 1] not in (".", "!", "?", ":", "\"", "„", "“"):
+            hits["proper_names"].append(tok)
     if not cues.phrase_starts.isdisjoint(lower):
+        positions: dict[str, list[int]] = {}
+        for i, low in enumerate(lower):
+            if low in cues.phrase_starts:
+                positions.setdefault(low, []).append(i)
         for cue, phrases in cues.phrases.items():
             if phrases:
-                hits[cue].extend(_phrase_hits(lower, phrases))
+                hits[cue].extend(_phrase_hits(lower, phrases, positions))
     n_tok = len(tokens)
     values = []
     for name in CUE_NAMES:
