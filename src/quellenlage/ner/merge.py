@@ -36,6 +36,7 @@ _ADJ_ENDING = re.compile(r"e[nrsm]$")
 _SUPPORTED = ("de", "en")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     text = text.lower().replace("ß", "ss").replace("’", "'")
     text = unicodedata.normalize("NFKD", text)
@@ -67,11 +68,12 @@ def _tokens(name: str, lang: str) -> list[str]:
     return toks
 
 
-def _keys(name: str, lang: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _keys(name: str, lang: str) -> frozenset[str]:
     """Normalised keys of a name; two names sharing a key are the same entity."""
     toks = _tokens(name, lang)
     if not toks:
-        return set()
+        return frozenset()
     keys = set()
     last = toks[-1]
     variants = [last]
@@ -92,7 +94,7 @@ def _keys(name: str, lang: str) -> set[str]:
             de_read = " ".join(r[0] for r in readings)
             en_read = " ".join(r[1] for r in readings)
             keys.update(("~" + de_read, "~" + en_read))
-    return keys
+    return frozenset(keys)
 
 
 def fold(text: str) -> str:
@@ -100,7 +102,7 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
-def name_keys(name: str, lang: str) -> set[str]:
+def name_keys(name: str, lang: str) -> frozenset[str]:
     """The normalised keys of a name (public wrapper for the tagger's document pass)."""
     return _keys(name, lang)
 

@@ -51,6 +51,14 @@ def _gazetteer(lang: str) -> _Gaz:
                 frozenset(word_list(lang, "entities_first_names")), frozenset(word_list(lang, "entities_org_words")))
 
 
+@lru_cache(maxsize=1 << 16)
+def _may_begin_name(lang: str, word: str) -> bool:
+    """Whether ``word`` (or it without a German case ending) begins a gazetteer name."""
+    first = _gazetteer(lang).first_words
+    return word in first or any(word.endswith(x) and word[:-len(x)] in first
+                                for x in ("s", "es", "n", "en"))
+
+
 def _lookup(gaz: _Gaz, name: str) -> str | None:
     if name in gaz.names:
         return gaz.names[name]
@@ -94,8 +102,7 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
         # Longest gazetteer match (only where the word can begin a name).
         hit = None
         w0 = words[i]
-        maybe = w0 in gaz.first_words or any(w0.endswith(x) and w0[:-len(x)] in gaz.first_words
-                                             for x in ("s", "es", "n", "en"))
+        maybe = _may_begin_name(lang, w0)
         for length in range(min(gaz.longest, n - i) if maybe else 0, 0, -1):
             s, e = toks[i][0], toks[i + length - 1][1]
             label = _lookup(gaz, text[s:e])
