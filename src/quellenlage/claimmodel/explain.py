@@ -8,7 +8,7 @@ variant) adds one more term. The reasons name the strongest parts in the decisio
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from itertools import chain
 
 import numpy as np
@@ -39,21 +39,28 @@ def token_contributions(head: Head, vocab: Vocabulary, feats: TextFeatures,
         return []
     cache = {} if terms is None else terms
     lower = feats.lower
+    n = len(lower)
     per_token = [cache.get(low) or token_terms(low, vocab) for low in lower]
     get = vocab.index.get
     bigrams = [get(f"{WORD}{a} {b}") for a, b in zip(lower, lower[1:])]
-    occurrences = Counter(chain(chain.from_iterable(per_token),
-                                (j for j in bigrams if j is not None)))
-    # each n-gram's share of the margin, per occurrence
-    weight = {j: c / occurrences[j] for j, c in zip(ind.tolist(), (val * head.coef[ind]).tolist())}
+    # every occurrence of a known n-gram: its position in ``ind`` (sorted) and its token
+    flat = np.fromiter(chain.from_iterable(per_token), dtype=np.int64)
+    owner = np.repeat(np.arange(n), [len(t) for t in per_token])
+    has_bigram = np.array([j is not None for j in bigrams], dtype=bool)
+    bigram_ids = np.array([j for j in bigrams if j is not None], dtype=np.int64)
+    first = np.nonzero(has_bigram)[0]  # bigram k joins tokens k and k + 1
+    pos = np.searchsorted(ind, flat)
+    bpos = np.searchsorted(ind, bigram_ids)
+    occurrences = np.bincount(np.concatenate([pos, bpos]), minlength=len(ind))
+    # each n-gram's share of the margin, per occurrence; a bigram gives half to each token
+    weight = val * head.coef[ind] / np.maximum(occurrences, 1)
+    share = np.bincount(owner, weights=weight[pos], minlength=n)
+    share += np.bincount(first, weights=weight[bpos] / 2, minlength=n)
+    share += np.bincount(first + 1, weights=weight[bpos] / 2, minlength=n)
     per_word: dict[str, float] = defaultdict(float)
     shown: dict[str, str] = {}
     for i, low in enumerate(lower):
-        share = sum(weight.get(j, 0.0) for j in per_token[i])
-        for k in (i - 1, i):  # the bigrams this token is in, half each
-            if 0 <= k < len(bigrams) and bigrams[k] is not None:
-                share += weight.get(bigrams[k], 0.0) / 2
-        per_word[low] += share
+        per_word[low] += float(share[i])
         shown.setdefault(low, feats.tokens[i])
     items = [(shown[w], s) for w, s in per_word.items()
              if (any(ch.isalnum() for ch in w) or w in ("?", "!")) and w not in skip]
