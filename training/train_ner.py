@@ -111,11 +111,19 @@ def _conllu_tokens(path: Path) -> list[list[str]]:
     return out
 
 
+def _kmeans_models() -> list:
+    """One seeded k-means per granularity in CLUSTER_SIZES (mini-batch for the large ones)."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    return [KMeans(n_clusters=k, random_state=0, n_init=3) if k <= 256 else
+            MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096)
+            for k in CLUSTER_SIZES]
+
+
 def build_clusters(sents: list[list[str]]) -> tuple[dict[str, tuple[str, ...]], Counter]:
     """Lower-cased word -> cluster ids at CLUSTER_SIZES granularities."""
     import numpy as np
     from scipy import sparse
-    from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
 
     counts: Counter = Counter(t.lower() for s in sents for t in s)
@@ -152,13 +160,7 @@ def build_clusters(sents: list[list[str]]) -> tuple[dict[str, tuple[str, ...]], 
     ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape)
     vecs = TruncatedSVD(n_components=DIMS, random_state=0, n_iter=7).fit_transform(ppmi)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
-    labels = []
-    for k in CLUSTER_SIZES:
-        if k <= 256:
-            km = KMeans(n_clusters=k, random_state=0, n_init=3)
-        else:
-            km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096)
-        labels.append(km.fit_predict(vecs))
+    labels = [km.fit_predict(vecs) for km in _kmeans_models()]
     clusters = {w: tuple(str(int(lab[i])) for lab in labels) for i, w in enumerate(vocab)}
     if os.environ.get("NER_VECTORS"):
         np.savez(os.environ["NER_VECTORS"], words=np.array(vocab), vecs=vecs.astype(np.float32))
@@ -207,7 +209,6 @@ def encoder_clusters(sents: list[list[str]], lang: str) -> dict[str, tuple[int, 
     the vocabulary (wordfreq's list included) gets its nearest centres. Only training needs the
     encoder; tagging looks the words up."""
     import numpy as np
-    from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import PCA
 
     from quellenlage.align.embed import load_encoder
@@ -222,13 +223,7 @@ def encoder_clusters(sents: list[list[str]], lang: str) -> dict[str, tuple[int, 
     n_fit = len(fit)
     vecs = PCA(n_components=DIMS, random_state=0).fit(vecs[:n_fit]).transform(vecs)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
-    labels = []
-    for k in CLUSTER_SIZES:
-        if k <= 256:
-            km = KMeans(n_clusters=k, random_state=0, n_init=3)
-        else:
-            km = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=3, batch_size=4096)
-        labels.append(km.fit(vecs[:n_fit]).predict(vecs))
+    labels = [km.fit(vecs[:n_fit]).predict(vecs) for km in _kmeans_models()]
     return {w: tuple(int(lab[i]) for lab in labels) for i, w in enumerate(words)}
 
 
