@@ -95,43 +95,45 @@ def _skip(lang: str) -> frozenset[str]:
     return load_cues(lang).display_stopwords
 
 
-def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
-                  m: float, lang: str = "en", terms: dict | None = None) -> list[str]:
-    """Reasons for the check-worthiness decision (margin ``m``)."""
+def _drivers(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, m: float, lang: str,
+             terms: dict | None) -> tuple[list[str], list[str]]:
+    """The strongest words and cue signals in the direction of the decision (margin ``m``)."""
     sign = 1.0 if m >= 0 else -1.0
     words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang), terms)
              if s * sign >= MIN_SHARE][:TOP_WORDS]
     cues = [name for name, s in cue_contributions(head, feats)
-            if s * sign >= MIN_SHARE and name not in ("length",)][:TOP_CUES]
-    reasons = []
+            if s * sign >= MIN_SHARE and name != "length"][:TOP_CUES]
+    return words, cues
+
+
+def _embedding_agrees(head: Head, emb, m: float) -> list[str]:
+    if _embedding_share(head, emb) * (1.0 if m >= 0 else -1.0) >= 0.25:
+        return ["model: the sentence's overall meaning (embedding) points the same way"]
+    return []
+
+
+def check_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
+                  m: float, lang: str = "en", terms: dict | None = None) -> list[str]:
+    """Reasons for the check-worthiness decision (margin ``m``)."""
+    words, cues = _drivers(head, vocab, feats, ind, val, m, lang, terms)
     if m >= 0:
         head_line = "check-worthy: reads as a checkable claim of fact"
-        if cues:
-            head_line += "; it " + "; it ".join(_cue_phrase(c, feats) for c in cues)
-        reasons.append(head_line)
-        if words:
-            reasons.append(f"model: strongest check-worthiness signals: {_quote(words)}")
+        words_line = "model: strongest check-worthiness signals: "
     else:
         head_line = "not check-worthy: no checkable claim of fact stands out"
-        if cues:
-            head_line += "; it " + "; it ".join(_cue_phrase(c, feats) for c in cues)
-        reasons.append(head_line)
-        if words:
-            reasons.append(f"model: strongest signals against check-worthiness: {_quote(words)}")
-    share = _embedding_share(head, emb)
-    if share * sign >= 0.25:
-        reasons.append("model: the sentence's overall meaning (embedding) points the same way")
-    return reasons
+        words_line = "model: strongest signals against check-worthiness: "
+    if cues:
+        head_line += "; it " + "; it ".join(_cue_phrase(c, feats) for c in cues)
+    reasons = [head_line]
+    if words:
+        reasons.append(words_line + _quote(words))
+    return reasons + _embedding_agrees(head, emb, m)
 
 
 def subjectivity_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind, val, emb,
                          m: float, lang: str = "en", terms: dict | None = None) -> list[str]:
     """Reasons for the subjectivity decision (margin ``m``)."""
-    sign = 1.0 if m >= 0 else -1.0
-    words = [w for w, s in token_contributions(head, vocab, feats, ind, val, _skip(lang), terms)
-             if s * sign >= MIN_SHARE][:TOP_WORDS]
-    cue_names = [name for name, s in cue_contributions(head, feats)
-                 if s * sign >= MIN_SHARE and name != "length"][:TOP_CUES]
+    words, cue_names = _drivers(head, vocab, feats, ind, val, m, lang, terms)
     if m >= 0:
         markers: list[str] = []
         for name in ("opinion_marker", "evaluative", "intensifier"):
@@ -150,7 +152,4 @@ def subjectivity_reasons(head: Head, vocab: Vocabulary, feats: TextFeatures, ind
         if words:
             line += f" (strongest signals: {_quote(words)})"
         reasons = [line]
-    share = _embedding_share(head, emb)
-    if share * sign >= 0.25:
-        reasons.append("model: the sentence's overall meaning (embedding) points the same way")
-    return reasons
+    return reasons + _embedding_agrees(head, emb, m)
