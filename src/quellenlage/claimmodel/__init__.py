@@ -25,14 +25,15 @@ from pathlib import Path
 import numpy as np
 
 from quellenlage.claimmodel.explain import check_reasons, subjectivity_reasons
-from quellenlage.claimmodel.features import extract
-from quellenlage.claimmodel.model import (ModelFile, block_weights, load_model_file, margin, sigmoid,
-                                          static_embedding)
+from quellenlage.claimmodel.features import CUE_NAMES, extract
+from quellenlage.claimmodel.model import (ModelFile, block_weights_many, load_model_file, margins, sigmoid,
+                                          static_embeddings)
 from quellenlage.errors import ConfigurationError, MissingExtraError, ModelError
 
 SUPPORTED_LANGUAGES = ("de", "en")
 VARIANTS = ("fast", "accurate")
 FALLBACK_LANGUAGE = "en"
+BATCH = 256  # texts whose numpy work is done together (bounds the memory of one pass)
 
 __all__ = ["ClaimScore", "ClaimScorer", "load_scorer", "SUPPORTED_LANGUAGES", "VARIANTS"]
 
@@ -99,24 +100,37 @@ class ClaimScorer:
                 raise ModelError(f"claims model {model.lang!r} lacks the word vectors its "
                                  f"{self.variant} heads need",
                                  hint="rebuild it with training/train_claims.py")
+        out: list[ClaimScore] = []
+        for lo in range(0, len(texts), BATCH):
+            chunk = None if embeddings is None else embeddings[lo:lo + BATCH]
+            out += self._score_batch(texts[lo:lo + BATCH], lo, (check_head, subj_head), chunk, vectors, explain)
+        return out
+
+    def _score_batch(self, texts: Sequence[str], offset: int, heads, embeddings: np.ndarray | None,
+                     vectors, explain) -> list[ClaimScore]:
+        """:meth:`score` for one batch of texts (numpy works on the whole batch at once)."""
+        model = self.model_file
+        check_head, subj_head = heads
+        feats = [extract(text, self.model_lang) for text in texts]
+        weights = block_weights_many(feats, model.vocab, self._terms)
+        cues = np.array([f.cues for f in feats], dtype=np.float64).reshape(len(feats), len(CUE_NAMES))
+        if embeddings is None and vectors is not None:
+            embeddings = static_embeddings([f.lower for f in feats], vectors)
+        m_checks = margins(check_head, weights, cues, embeddings)
+        m_subjs = margins(subj_head, weights, cues, embeddings)
         out = []
-        for i, text in enumerate(texts):
-            feats = extract(text, self.model_lang)
-            ind, val = block_weights(feats, model.vocab, self._terms)
-            if embeddings is not None:
-                emb = embeddings[i]
-            else:
-                emb = None if vectors is None else static_embedding(feats.lower, vectors)
-            m_check = margin(check_head, ind, val, feats.cues, emb)
-            m_subj = margin(subj_head, ind, val, feats.cues, emb)
+        for i, f in enumerate(feats):
+            m_check, m_subj = float(m_checks[i]), float(m_subjs[i])
             result = ClaimScore(m_check >= 0, round(sigmoid(m_check), 4), m_subj >= 0,
                                 round(sigmoid(m_subj), 4), [], self.name)
-            how = explain(i, result) if callable(explain) else explain
+            how = explain(offset + i, result) if callable(explain) else explain
             if how:
-                reasons = check_reasons(check_head, model.vocab, feats, ind, val, emb, m_check,
+                ind, val = weights.of(i)
+                emb = None if embeddings is None else embeddings[i]
+                reasons = check_reasons(check_head, model.vocab, f, ind, val, emb, m_check,
                                         self.model_lang, self._terms)
                 if how != "check":
-                    reasons += subjectivity_reasons(subj_head, model.vocab, feats, ind, val, emb, m_subj,
+                    reasons += subjectivity_reasons(subj_head, model.vocab, f, ind, val, emb, m_subj,
                                                     self.model_lang, self._terms)
                 if self.degraded:
                     reasons.append(f"language {self.lang!r} has no claims model: scored with the "

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -95,61 +93,103 @@ def token_terms(token_lower: str, vocab: Vocabulary) -> list[int]:
     return [j for j in map(get, keys) if j is not None]
 
 
-def block_weights(feats: TextFeatures, vocab: Vocabulary,
-                  cache: dict[str, list[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text.
+@dataclass(frozen=True)
+class TermWeights:
+    """The known n-grams of several texts with their tf-idf values (each block of each text
+    L2-normalised), rows sorted by text: text ``k`` owns ``ind[bounds[k]:bounds[k + 1]]``."""
+
+    row: np.ndarray      # text number per entry
+    ind: np.ndarray      # vocabulary index per entry (ascending within a text)
+    val: np.ndarray      # tf-idf value per entry
+    bounds: np.ndarray   # len(texts) + 1 offsets into the arrays
+
+    def of(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and values of text ``k``."""
+        lo, hi = self.bounds[k], self.bounds[k + 1]
+        return self.ind[lo:hi], self.val[lo:hi]
+
+
+def block_weights_many(feats: Sequence[TextFeatures], vocab: Vocabulary,
+                       cache: dict[str, list[int]] | None = None) -> TermWeights:
+    """:func:`block_weights` of many texts at once (one pass of numpy over all of them).
 
     ``cache`` (token -> :func:`token_terms`) saves building each word's n-grams again."""
     if cache is None:
         cache = {}
     elif len(cache) > CACHE_LIMIT:
         cache.clear()
-    lower = feats.lower
-    found: list[int] = []
-    for tok in lower:
-        terms = cache.get(tok)
-        if terms is None:
-            terms = cache[tok] = token_terms(tok, vocab)
-        found += terms
     get = vocab.index.get
-    found += [j for j in map(get, [f"{WORD}{a} {b}" for a, b in zip(lower, lower[1:])])
-              if j is not None]
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ind, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+    found: list[int] = []
+    sizes: list[int] = []
+    for f in feats:
+        before = len(found)
+        lower = f.lower
+        for tok in lower:
+            terms = cache.get(tok)
+            if terms is None:
+                terms = cache[tok] = token_terms(tok, vocab)
+            found += terms
+        found += [j for j in map(get, [f"{WORD}{a} {b}" for a, b in zip(lower, lower[1:])])
+                  if j is not None]
+        sizes.append(len(found) - before)
+    n = len(feats)
+    size = len(vocab.idf)
+    key = np.repeat(np.arange(n, dtype=np.int64), sizes) * size + np.array(found, dtype=np.int64)
+    key, tf = np.unique(key, return_counts=True)
+    row = key // size
+    ind = key - row * size
     val = (1.0 + np.log(tf)) * vocab.idf[ind]
-    chars = vocab.is_char[ind]
-    sq = val * val
-    char_norm = math.sqrt(float(sq[chars].sum()))
-    word_norm = math.sqrt(float(sq[~chars].sum()))
-    scale = np.where(chars, 1.0 / char_norm if char_norm > 0 else 0.0,
-                     1.0 / word_norm if word_norm > 0 else 0.0)
-    return ind, val * scale
+    block = 2 * row + vocab.is_char[ind]
+    norm = np.sqrt(np.bincount(block, weights=val * val, minlength=2 * n))
+    inverse = np.divide(1.0, norm, out=np.zeros_like(norm), where=norm > 0)
+    return TermWeights(row, ind, val * inverse[block], np.searchsorted(row, np.arange(n + 1)))
+
+
+def block_weights(feats: TextFeatures, vocab: Vocabulary,
+                  cache: dict[str, list[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and tf-idf values (each block L2-normalised) of the known n-grams of a text."""
+    return block_weights_many([feats], vocab, cache).of(0)
+
+
+def static_embeddings(lowers: Sequence[Sequence[str]], vectors: WordVectors) -> np.ndarray:
+    """The distilled sentence vectors of several texts' lower-cased tokens, one row per text
+    (unit length, or zeros where no word is known)."""
+    n = len(lowers)
+    get = vectors.index.get
+    ids = np.fromiter((get(w, -1) for lower in lowers for w in lower), dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), [len(lower) for lower in lowers])
+    known = ids >= 0
+    size = len(vectors.idf)
+    key, tf = np.unique(row[known] * size + ids[known], return_counts=True)
+    out = np.zeros((n, vectors.table.shape[1]))
+    if not len(key):
+        return out
+    row = key // size
+    ind = key - row * size
+    weighted = vectors.table[ind] * ((1.0 + np.log(tf)) * vectors.idf[ind])[:, None]
+    starts = np.searchsorted(row, np.arange(n))
+    has = np.searchsorted(row, np.arange(n), side="right") > starts
+    out[has] = np.add.reduceat(weighted, starts[has], axis=0)
+    norm = np.sqrt(np.einsum("ij,ij->i", out, out))
+    return out / np.where(norm > 0, norm, 1.0)[:, None]
 
 
 def static_embedding(lower: Sequence[str], vectors: WordVectors) -> np.ndarray:
     """The distilled sentence vector of a text's lower-cased tokens (unit length, or zeros)."""
-    counts = Counter(lower)
-    n = len(counts)
-    ind = np.fromiter(map(vectors.index.get, counts, repeat(-1)), dtype=np.int64, count=n)
-    tf = np.fromiter(counts.values(), dtype=np.float64, count=n)
-    known = ind >= 0
-    ind = ind[known]
-    if not len(ind):
-        return np.zeros(vectors.table.shape[1])
-    v = ((1.0 + np.log(tf[known])) * vectors.idf[ind]) @ vectors.table[ind]
-    norm = math.sqrt(float(v @ v))
-    return v / norm if norm > 0 else v
+    return static_embeddings([lower], vectors)[0]
 
 
-def margin(head: Head, ind: np.ndarray, val: np.ndarray, cues: tuple[float, ...],
-           embedding: np.ndarray | None = None) -> float:
-    m = head.intercept + float(val @ head.coef[ind]) if len(ind) else head.intercept
-    m += head.cue_scale * float(np.dot(head.coef_cues, cues))
+def margins(head: Head, weights: TermWeights, cues: np.ndarray,
+            embeddings: np.ndarray | None = None) -> np.ndarray:
+    """The head's margin for each text: ``weights`` of the texts' n-grams, ``cues`` one row of
+    cue values per text, ``embeddings`` one sentence vector per text (if the head uses them)."""
+    n = len(weights.bounds) - 1
+    m = head.intercept + np.bincount(weights.row, weights=weights.val * head.coef[weights.ind], minlength=n)
+    m += head.cue_scale * (cues @ head.coef_cues)
     if head.coef_embed is not None:
-        if embedding is None:
+        if embeddings is None:
             raise ModelError(f"head {head.name} needs a sentence embedding")
-        m += float(head.coef_embed @ embedding)
+        m += embeddings @ head.coef_embed
     return m
 
 

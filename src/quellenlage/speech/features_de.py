@@ -111,6 +111,10 @@ def _base_features(tokens: list[str], starts: frozenset[int]
         if last in ("?", "!"):
             f.append("S:end" + last)
         sent_feats.append(f)
+    # what a token sees of its own, the previous and the next sentence
+    context = [sent_feats[si] + (["P" + x for x in sent_feats[si - 1]] if si > 0 else [])
+               + (["N" + x for x in sent_feats[si + 1]] if si + 1 < len(chunks) else [])
+               for si in range(len(chunks))]
 
     feats: list[list[str]] = []
     for i in range(n):
@@ -206,12 +210,7 @@ def _base_features(tokens: list[str], starts: frozenset[int]
             f.append(f"w-1w={low[i - 1]}|{w}")
         if i + 1 < n:
             f.append(f"ww+1={w}|{low[i + 1]}")
-        f.extend(sent_feats[si])
-        # context sentences
-        if si > 0:
-            f.extend("P" + x for x in sent_feats[si - 1])
-        if si + 1 < len(chunks):
-            f.extend("N" + x for x in sent_feats[si + 1])
+        f.extend(context[si])
         feats.append(f)
     return chunks, feats
 
