@@ -16,7 +16,7 @@ import functools
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -207,7 +207,7 @@ def _cap(count: int, top: int) -> float:
 def cue_signals(text: str, tokens: tuple[str, ...], lower: tuple[str, ...],
                 cues: Cues) -> tuple[tuple[float, ...], dict[str, tuple[str, ...]]]:
     """Dense cue values (0..1) and the words behind each cue."""
-    hits: dict[str, list[str]] = {name: [] for name in CUE_NAMES}
+    hits: defaultdict[str, list[str]] = defaultdict(list)
     names_cue = cues.lang != "de"  # German capitalises every noun: no signal there
     for i, (tok, low) in enumerate(zip(tokens, lower)):
         for name in _token_cues(tok, low, cues):
@@ -231,9 +231,9 @@ def cue_signals(text: str, tokens: tuple[str, ...], lower: tuple[str, ...],
         elif name == "length":
             values.append(min(math.log1p(n_tok) / math.log(200), 1.0))
         elif name in ("proper_names", "intensifier", "evaluative", "number", "quantity_word"):
-            values.append(_cap(len(hits[name]), 3))
+            values.append(_cap(len(hits.get(name, ())), 3))
         else:
-            values.append(1.0 if hits[name] else 0.0)
+            values.append(1.0 if hits.get(name) else 0.0)
     return tuple(values), {k: tuple(v) for k, v in hits.items() if v}
 
 
