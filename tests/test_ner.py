@@ -187,6 +187,21 @@ def test_cluster_table_looks_words_up_by_key():
     assert len(shipped) > 300_000 and shipped.get("almaty") is not None
 
 
+def test_entity_type_prior_features():
+    import numpy as np
+
+    prior = np.array([[25, 5, 220, 5, 0, 0], [255, 0, 0, 0, 0, 0], [100, 110, 45, 0, 0, 0]], dtype=np.uint8)
+    table = ClusterTable.from_dict({"bischkek": (3, 7, 12), "und": (0, 1, 2), "kulov": (1, 1, 1)}, prior)
+    assert table.prior_features(table.index("bischkek")) == ["qLOC=2", "qa=LOC"]
+    assert table.prior_features(table.index("und")) == ["qa=O"]
+    assert table.prior_features(table.index("kulov")) == ["qPER=1", "qLOC=0", "qa=PER"]
+    assert table.index("massimov") == -1 and table.char_prior_features("massimov") == []
+    shipped = load_tagger("de").extractor.clusters
+    # words outside the table get the prior from their letters: a surname, a street
+    assert shipped.index("massimov") == -1 and "ka=PER" in shipped.char_prior_features("massimov")
+    assert "ka=LOC" in shipped.char_prior_features("schwarzenbergerstraße")
+
+
 def test_canonical_name():
     assert canonical_name(["Kasachstans", "Kasachstan"]) == "Kasachstan"
     assert canonical_name(["Powell", "Jonathan Powell", "Powell"]) == "Jonathan Powell"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,32 +36,82 @@ def word_key(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+# Classes of a word's entity-type prior (ClusterTable.prior): GermEval's outer labels with every
+# deriv/part variant in one class ("part").
+PRIOR_CLASSES = ("O", "PER", "LOC", "ORG", "OTH", "part")
+
+
+def char_ngram_rows(word: str, buckets: int) -> list[int]:
+    """Hash buckets (crc32) of the character 2- to 4-grams of "<word>"."""
+    w = "<" + word + ">"
+    return [zlib.crc32(w[i:i + n].encode("utf-8")) % buckets
+            for n in (2, 3, 4) for i in range(len(w) - n + 1)]
+
+
 class ClusterTable:
     """Lower-cased word -> cluster ids at a few granularities, kept compact for large vocabularies:
-    the words' sorted 64-bit keys and one row of ids per word (numpy arrays, a few bytes per word)."""
+    the words' sorted 64-bit keys and one row of ids per word (numpy arrays, a few bytes per word).
 
-    def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
+    Optionally ``prior``: per word the probabilities (x 255, uint8) of PRIOR_CLASSES that a small
+    classifier over the word's embedding gives (training/train_ner.py fit_prior): what kind of
+    name, if any, a word of this meaning usually is, also for words the labelled data lacks. For
+    words not in the table, ``char_w``/``char_b`` give it from their character n-grams."""
+
+    def __init__(self, keys: np.ndarray, ids: np.ndarray, prior: np.ndarray | None = None,
+                 char_w: np.ndarray | None = None, char_b: np.ndarray | None = None) -> None:
         self.keys = keys  # uint64, sorted, unique
         self.ids = ids  # (len(keys), granularities) small ints
+        self.prior = prior  # (len(keys), len(PRIOR_CLASSES)) uint8, or None
+        self.char_w = char_w  # (hash buckets, len(PRIOR_CLASSES)) float16: prior of unknown words
+        self.char_b = char_b  # (len(PRIOR_CLASSES),) float32
 
     @classmethod
-    def from_dict(cls, clusters: dict[str, tuple[int, ...]]) -> ClusterTable:
+    def from_dict(cls, clusters: dict[str, tuple[int, ...]], prior: np.ndarray | None = None) -> ClusterTable:
+        """The table of a word -> ids dict; ``prior`` rows in the dict's order."""
         keys = np.array([word_key(w) for w in clusters], dtype=np.uint64)
         ids = np.array(list(clusters.values()), dtype=np.uint16).reshape(len(keys), -1)
         order = np.argsort(keys, kind="stable")
         if len(keys) and np.any(keys[order][1:] == keys[order][:-1]):
             raise ValueError("two words share a 64-bit key")
-        return cls(keys[order], ids[order])
+        return cls(keys[order], ids[order], None if prior is None else prior[order])
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def get(self, word: str) -> tuple[str, ...] | None:
+    def index(self, word: str) -> int:
+        """Row of the word, or -1."""
         key = np.uint64(word_key(word))
         i = int(self.keys.searchsorted(key))
-        if i < len(self.keys) and self.keys[i] == key:
-            return tuple(str(c) for c in self.ids[i].tolist())
-        return None
+        return i if i < len(self.keys) and self.keys[i] == key else -1
+
+    def get(self, word: str) -> tuple[str, ...] | None:
+        i = self.index(word)
+        return tuple(str(c) for c in self.ids[i].tolist()) if i >= 0 else None
+
+    def char_prior_features(self, word: str) -> list[str]:
+        """Features of the prior for a word not in the table, from a linear model over its hashed
+        character n-grams fitted to the table's priors ("kPER=1", "ka=LOC")."""
+        if self.char_w is None:
+            return []
+        rows = char_ngram_rows(word, len(self.char_w))
+        z = self.char_w[rows].sum(axis=0, dtype=np.float32) + self.char_b
+        p = np.exp(z - z.max())
+        p = (p / p.sum()).tolist()
+        out = [f"k{PRIOR_CLASSES[c]}={0 if p[c] < 0.4 else 1 if p[c] < 0.7 else 2}"
+               for c in range(1, len(p)) if p[c] >= 0.15]
+        out.append("ka=" + PRIOR_CLASSES[p.index(max(p))])
+        return out
+
+    def prior_features(self, i: int) -> list[str]:
+        """Binned prior of row i: "q<CLASS>=<0|1|2>" for each entity class with probability >= 0.15
+        (bins below 0.4, below 0.7, above), and "qa=<most probable class>"."""
+        if self.prior is None:
+            return []
+        p = self.prior[i].tolist()
+        out = [f"q{PRIOR_CLASSES[c]}={0 if p[c] < 102 else 1 if p[c] < 179 else 2}"
+               for c in range(1, len(p)) if p[c] >= 38]
+        out.append("qa=" + PRIOR_CLASSES[p.index(max(p))])
+        return out
 
 
 @dataclass
@@ -115,10 +166,11 @@ class FeatureExtractor:
         # A token in a PER/ORG/LOC list gets no cluster features of its own: the clusters of rare
         # names are noisy (German), and the model is to learn to trust the list and the context there.
         self.gazetteer_hides_clusters = gazetteer_hides_clusters
-        self._cache: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {}
+        self._cache: dict[str, tuple[list[str], list[str], list[str], tuple[str, ...]]] = {}
 
-    def _word(self, token: str) -> tuple[list[str], list[str], tuple[str, ...]]:
-        """The token's own features, its cluster features, and what its neighbours see of it."""
+    def _word(self, token: str) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+        """The token's own features, its cluster features, its entity-type prior features, and what
+        its neighbours see of it."""
         cached = self._cache.get(token)
         if cached is not None:
             return cached
@@ -146,19 +198,32 @@ class FeatureExtractor:
         if len(token) == 1 and not token.isalnum():
             feats.append("punct")
         clus = []
-        cl = self.clusters.get(low)
-        if cl is None and len(low) > 4 and low[-1] in "sn":
+        prior: list[str] = []
+        table = self.clusters
+        row = table.index(low)
+        if row < 0 and len(low) > 4 and low[-1] in "sn":
             # inflected form of a known word: genitive -s/-es, plural/dative -n/-en
-            cl = self.clusters.get(low[:-1]) or (self.clusters.get(low[:-2]) if low[-2] == "e" else None)
-            if cl is not None:
+            row = table.index(low[:-1])
+            if row < 0 and low[-2] == "e":
+                row = table.index(low[:-2])
+            if row >= 0:
                 clus.append("cinfl")
-        if cl is not None:
+        if "-" in token and table.prior is not None:
+            # most probable class of the first and the last part ("EU-Verordnung": ORG, a "part" word)
+            for name, part in (("hyqh=", token.split("-", 1)[0]), ("hyqt=", token.rpartition("-")[2])):
+                i = table.index(part.lower())
+                if i >= 0:
+                    prior.append(name + table.prior_features(i)[-1][3:])
+        if row >= 0:
+            cl = tuple(str(c) for c in table.ids[row].tolist())
+            prior = table.prior_features(row) + prior
             clus.extend(("c0=" + cl[0], "c1=" + cl[1], "c2=" + cl[2]))
             ctx = (low, shape, cl[1], cl[0], cl[2])
         else:
             clus.append("c=?")
+            prior = table.char_prior_features(low) + prior
             ctx = (low, shape, "?", "?", "?")
-        result = (feats, clus, ctx)
+        result = (feats, clus, prior, ctx)
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = result
@@ -171,32 +236,35 @@ class FeatureExtractor:
         out: list[list[str]] = []
         hide = self.gazetteer_hides_clusters
         for i in range(n):
-            own, clus, ctx = words[i]
+            own, clus, prior, ctx = words[i]
             g = gaz[i]
             if g is not None and hide and ("LOC" in g or "ORG" in g or "PER" in g):
-                feats = list(own)
+                # the prior stays on a one-word list name (measured better), not on a longer one
+                # ("Jabhat al-Nusra": the list is surer than the prior of "Jabhat")
+                multi = g[0] == "I" or (i + 1 < n and (gaz[i + 1] or "")[:1] == "I")
+                feats = list(own) if multi else own + prior
             else:
-                feats = own + clus
+                feats = own + clus + prior
             if i == 0:
                 feats.append("bos")
             if g is not None:
                 feats.append("g=" + g)
             if i > 0:
-                pl, ps, pc, pc0, pc2 = words[i - 1][2]
+                pl, ps, pc, pc0, pc2 = words[i - 1][3]
                 feats.extend(("-1w=" + pl, "-1sh=" + ps, "-1c=" + pc, "-1w0=" + pl + "|" + ctx[0]))
                 pg = gaz[i - 1]
                 if pg is not None:
                     feats.append("-1g=" + pg)
                 if i > 1:
-                    feats.append("-2w=" + words[i - 2][2][0])
+                    feats.append("-2w=" + words[i - 2][3][0])
             if i + 1 < n:
-                nl, ns, nc, nc0, nc2 = words[i + 1][2]
+                nl, ns, nc, nc0, nc2 = words[i + 1][3]
                 feats.extend(("+1w=" + nl, "+1sh=" + ns, "+1c=" + nc, "+1w0=" + ctx[0] + "|" + nl))
                 ng = gaz[i + 1]
                 if ng is not None:
                     feats.append("+1g=" + ng)
                 if i + 2 < n:
-                    feats.append("+2w=" + words[i + 2][2][0])
+                    feats.append("+2w=" + words[i + 2][3][0])
             else:
                 feats.append("eos")
             out.append(feats)
