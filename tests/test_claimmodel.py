@@ -134,6 +134,23 @@ def test_order_is_kept_and_multi_sentence_input_is_one_item():
     assert scorer.score([]) == []
 
 
+def test_a_batch_scores_as_each_text_alone(lang):
+    """Texts are scored in numpy batches (BATCH at a time): a text's scores and reasons must not
+    depend on the texts scored with it, across a batch boundary, with empty and unknown texts."""
+    from quellenlage.claimmodel import BATCH
+
+    facts, opinions, questions = _sets(lang)
+    base = facts + opinions + questions + ["", "?!", "qqxzv zzkwq"]
+    texts = [f"{t} {i}" if i % 3 else t for i, t in enumerate(base * (BATCH // len(base) + 2))]
+    assert len(texts) > BATCH
+    scorer = load_scorer(lang)
+    together = scorer.score(texts)
+    for i in (0, 1, 7, BATCH - 1, BATCH, len(texts) - 1):
+        alone = scorer.score([texts[i]])[0]
+        assert together[i] == alone, texts[i]
+    assert sum(r.check_worthy for r in together) > 0 and sum(not r.check_worthy for r in together) > 0
+
+
 def test_other_languages_degrade_and_say_so():
     scorer = load_scorer("fr")
     assert scorer.degraded and scorer.model_lang == "en"
