@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from quellenlage import analyze
 from quellenlage.stages.dates import find_dates
-from quellenlage.stages.entities import merge_mentions, rule_mentions
+from quellenlage.stages.entities import majority_label, merge_mentions, rule_mentions
 from quellenlage.stages.hedges import find_hedges
 from quellenlage.stages.quantities import find_quantities
 
@@ -103,6 +104,26 @@ def test_parenthetical_definition_needs_an_acronym():
     mentions = [(s, e, label, text[s:e]) for s, e, label in rule_mentions(text, "de")]
     clusters = merge_mentions(mentions, text, "de")
     assert len(set(clusters)) == 3
+
+
+def test_a_dateline_place_and_agency_stay_apart():
+    # "Mexico City (AFP)" is a news dateline, not a definition: a place and an agency
+    text = "Mexico City (AFP) - The mayor of Mexico City spoke on Monday, AFP reported."
+    mentions = [(0, 11, "LOC", "Mexico City"), (13, 16, "ORG", "AFP"),
+                (33, 44, "LOC", "Mexico City"), (62, 65, "ORG", "AFP")]
+    assert [text[s:e] for s, e, _l, _t in mentions] == ["Mexico City", "AFP", "Mexico City", "AFP"]
+    clusters = merge_mentions(mentions, text, "en")
+    assert clusters[0] == clusters[2] and clusters[1] == clusters[3] and clusters[0] != clusters[1]
+    doc = analyze(text, lang="en", input_format="text")
+    names = {e.name: e.label for e in doc.entities}
+    assert names.get("Mexico City") == "LOC" and names.get("AFP") == "ORG"
+
+
+def test_entity_label_ties_do_not_depend_on_set_order():
+    assert majority_label(["LOC", "ORG", "ORG", "LOC"]) == "LOC"
+    assert majority_label(["ORG", "LOC"]) == "ORG"
+    assert majority_label(["LOC", "PER"]) == "PER"
+    assert majority_label(["ORG", "LOC", "LOC"]) == "LOC"
 
 
 @pytest.mark.parametrize("lang, text, expected", [

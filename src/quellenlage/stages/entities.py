@@ -153,17 +153,24 @@ def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: s
 
     Spelling, inflection, transliteration, surname, acronym and alias rules are those of
     :func:`quellenlage.ner.cluster_mentions`; on top, a definition in parentheses joins its two
-    sides: "KNB (Nationales Sicherheitskomitee)", "Nationales Sicherheitskomitee (KNB)".
+    sides: "KNB (Nationales Sicherheitskomitee)", "Nationales Sicherheitskomitee (KNB)", where
+    both carry the same label (a news dateline "Mexico City (AFP)" names a place and an agency).
     """
     from quellenlage.ner import cluster_mentions
 
     ids = cluster_mentions([(m[3], m[2]) for m in mentions], lang=lang if lang in ("de", "en") else "en")
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
-        if text[a[1]:b[0]].strip() == "(" and (_ACRONYM.match(a[3]) or _ACRONYM.match(b[3])):
+        if text[a[1]:b[0]].strip() == "(" and a[2] == b[2] and (_ACRONYM.match(a[3]) or _ACRONYM.match(b[3])):
             old, new = ids[i + 1], ids[i]
             ids = [new if x == old else x for x in ids]
     return ids
+
+
+def majority_label(labels: list[str]) -> str:
+    """An entity's label: the most frequent of its mentions' labels; on a tie PER, then the one
+    seen first (never the iteration order of a set, which changes from run to run)."""
+    return max(dict.fromkeys(labels), key=lambda lab: (labels.count(lab), lab == "PER"))
 
 
 # --- the stage -------------------------------------------------------------------------------
@@ -282,7 +289,7 @@ class EntitiesStage:
         for c in sorted(grouped, key=lambda c: raw[grouped[c][0]][0]):
             members = [raw[i] for i in grouped[c]]
             labels = [m[2] for m in members]
-            label = max(set(labels), key=lambda lab: (labels.count(lab), lab == "PER"))
+            label = majority_label(labels)
             names = [m[3] for m in members]
             name = canonical_name(names, doc.meta.language if doc.meta.language in ("de", "en") else "en")
             entities.append(Entity(
