@@ -67,8 +67,8 @@ def build_extractor(lang: str, folder: Path | None = None) -> FeatureExtractor:
     lower_path = folder / f"{lang}_lowercase.txt"
     try:
         with np.load(cluster_path) as arrays:
-            clusters = ClusterTable(*(arrays[k] if k in arrays else None
-                                      for k in ("keys", "ids", "prior", "char_w", "char_b")))
+            clusters = ClusterTable(arrays["keys"], arrays["ids"],  # the prior is optional (English)
+                                    *(arrays[k] if k in arrays else None for k in ("prior", "char_w", "char_b")))
         frequent = frozenset(lower_path.read_text(encoding="utf-8").split())
     except (OSError, KeyError, ValueError) as err:
         raise ModelError(f"NER model file missing or unreadable: {err}",
