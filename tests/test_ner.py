@@ -155,6 +155,27 @@ def test_merge_negative_cases():
     assert ids[0] != ids[1]
 
 
+def test_merge_bare_surname_mislabelled_by_the_tagger():
+    # the tagger read one bare "Patruschew" as a place: the document reads it as a person
+    ids = cluster_mentions([("Nikolai Patruschew", "PER"), ("Patruschew", "PER"), ("Patruschew", "LOC")], lang="de")
+    assert len(set(ids)) == 1
+    # a place that is mostly a place stays a place next to the person named after it
+    ids = cluster_mentions([("George Washington", "PER"), ("Washington", "LOC"), ("Washington", "LOC")], lang="en")
+    assert ids[0] != ids[1] and ids[1] == ids[2]
+    # a bare non-person mention without a full name of that person stays apart
+    ids = cluster_mentions([("Patruschew", "PER"), ("Patruschew", "LOC")], lang="de")
+    assert ids[0] != ids[1]
+
+
+def test_seed_post_people_are_only_people(sample_post_path):
+    from quellenlage import analyze
+
+    entities = analyze(sample_post_path.read_text(encoding="utf-8"), input_format="text").entities
+    for surname in ("Patruschew", "Tokajew", "Powell", "Kulov", "Nasarbajew", "Massimov"):
+        labels = {e.label for e in entities if surname in e.name or any(surname in v for v in e.variants)}
+        assert labels == {"PER"}, (surname, labels)
+
+
 def test_merge_surname_joins_single_full_name():
     mentions = [("Jonathan Powell", "PER"), ("Powell", "PER"), ("Powells", "PER"), ("Nikolai Patruschew", "PER"),
                 ("Patruschew", "PER")]

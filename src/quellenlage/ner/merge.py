@@ -8,7 +8,10 @@ Mentions become one entity when their normalised names agree after:
   ("Tokajew"/"Tokayev", "Nasarbajew"/"Nazarbayev", "Massimow"/"Massimov", "Patruschew"/"Patrushev");
 - a person's bare surname joins the one full name in the document with that surname
   ("Powell" -> "Jonathan Powell"); with two full names sharing it ("Hans Müller", "Anna Müller")
-  it stays apart, and different first names never merge;
+  it stays apart, and different first names never merge; a bare surname the tagger labelled as
+  a place or organisation joins too where the document reads it as a person more often than not
+  ("Nikolai Patruschew", "Patruschew" PER, "Patruschew" LOC), but not a place that is mostly a
+  place ("George Washington", "Washington" LOC twice);
 - an acronym joins the name whose initials it spells ("EU" / "Europäische Union"), and names
   listed as aliases in resources/<lang>/ner_aliases.txt merge ("KNB" / "Nationales
   Sicherheitskomitee").
@@ -191,15 +194,22 @@ def cluster_mentions(mentions: list[tuple[str, str]], lang: str = "de") -> list[
         for j, (other, olabel) in enumerate(mentions):
             if j != i and olabel == label and ntoks[j] > 1 and _initials(other, lang) == acr:
                 uf.union(i, j)
-    # 4. bare surname -> the single full name with that surname
+    # 4. bare surname -> the single full name with that surname; a bare mention the tagger
+    # labelled otherwise joins too where the document reads that word as a person more often
+    # than not (full names and bare PER mentions against its other labels)
     full_by_last: dict[str, set[int]] = {}
+    person_votes: Counter = Counter()
+    other_votes: Counter = Counter()
     for j, (text, label) in enumerate(mentions):
         if label == "PER" and ntoks[j] > 1:
             last = _keys(token_texts(text)[-1], lang)
+            person_votes.update(last)
             for k in last:
                 full_by_last.setdefault(k, set()).add(uf.find(j))
+        elif ntoks[j] == 1:
+            (person_votes if label == "PER" else other_votes).update(keys[j])
     for i, (text, label) in enumerate(mentions):
-        if label != "PER" or ntoks[i] != 1:
+        if ntoks[i] != 1 or (label != "PER" and not any(person_votes[k] > other_votes[k] for k in keys[i])):
             continue
         roots: set[int] = set()
         for k in keys[i]:
