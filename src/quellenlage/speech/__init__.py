@@ -31,15 +31,17 @@ def load_speech_tagger(lang: str = "de"):
         raise UnsupportedLanguageError(
             f"no speech tagger for language {lang!r}",
             hint=f"supported: {', '.join(SPEECH_LANGUAGES)} (English uses load_attributor('en'))")
-    from quellenlage.speech.tagger_de import GermanSpeechTagger
+    from quellenlage.speech.tagger_de import NN_FILE, GermanSpeechTagger
 
     folder = MODELS / "speech"
     stack = folder / "speech_de_stack.crfsuite"
     roles = folder / "speech_de_roles_stacked.crfsuite"
     if not roles.is_file():
         roles = folder / "speech_de_roles.crfsuite"
+    nn = folder / NN_FILE
     return GermanSpeechTagger(folder / "speech_de_kinds.crfsuite", roles,
-                              stack if stack.is_file() else None)
+                              stack if stack.is_file() else None,
+                              nn_model=nn if nn.is_file() else None)
 
 
 @lru_cache(maxsize=None)

@@ -30,6 +30,7 @@ POSTERIOR_THRESHOLD = {"I": 0.3, "R": 0.2, "F": 0.2}  # chosen on dev (MODEL_CAR
 QUOTE_FILL = 0.3  # a quotation whose tokens are this much direct speech becomes direct whole
 SEQUENCE_TOKENS = 1000  # sentences are tagged in sequences of up to this many tokens
 POS_FILE = "speech_de_pos.crfsuite"  # the part-of-speech model, next to the kind model
+NN_FILE = "speech_de_kinds_nn.npz"  # the neural kind model (BiLSTM), next to the kind model
 
 
 def encode_kinds(kinds: set[str]) -> str:
@@ -85,7 +86,7 @@ class GermanSpeechTagger:
     language = "de"
 
     def __init__(self, kind_model: Path, role_model: Path, stack_model: Path | None = None,
-                 pos_model: Path | None = None) -> None:
+                 pos_model: Path | None = None, nn_model: Path | None = None) -> None:
         rebuild = "training/train_speech.py"
         self._pos = GermanPosTagger(pos_model or Path(kind_model).with_name(POS_FILE))
         self._kind = open_crf(kind_model, "speech model", rebuild)
@@ -96,6 +97,12 @@ class GermanSpeechTagger:
         labels = self._kind.labels()
         self._labels_with = {c: tuple(x for x in labels if c in x) for c in "IRF"}
         self._plain = tuple(x for x in ("O", "D") if x in labels)  # labels without a rarer kind
+        self._nn = None
+        if nn_model is not None:
+            from quellenlage.speech.nn_de import Encoder, FastSeqTagger
+
+            self._nn = FastSeqTagger.load(nn_model)
+            self._nn_encode = Encoder(self._nn.meta["flags"])
 
     def _posterior(self, viterbi: list[str]) -> list[str]:
         """Relabel the sequence last tagged: direct speech from the Viterbi path, the other kinds
@@ -117,6 +124,37 @@ class GermanSpeechTagger:
             out.append("".join(c for c in ORDER if c in kinds) or "O")
         return out
 
+    def nn_probabilities(self, feats: list[list[str]], chunks: list[tuple[int, int]]):
+        """The neural kind model's per-token probabilities (n, 4) (kinds in ``ORDER``)."""
+        import numpy as np
+
+        from quellenlage.speech.nn_de import windows
+
+        ids, dense = self._nn_encode(feats)
+        seqs = windows(chunks, int(self._nn.meta["seq_tokens"]))
+        probs = self._nn.probabilities([ids[s:e] for s, e in seqs],
+                                       [dense[s:e] for s, e in seqs])
+        return np.concatenate(probs)
+
+    def _mixed_labels(self, feats, chunks, seqs, xseqs) -> list[str]:
+        """Labels from the weighted average of the neural model's and the kind CRF's
+        probabilities (weight and per-kind thresholds chosen on held-out training samples, in
+        the model's meta data). The CRF's marginals are computed only for the tokens where they
+        can change the outcome of direct, indirect or reported speech (free indirect speech
+        takes them where they are computed)."""
+        import numpy as np
+
+        w = float(self._nn.meta["weight"])
+        th = np.asarray(self._nn.meta["thresholds"], np.float32)
+        p = w * self.nn_probabilities(feats, chunks)
+        need = ((p < th) & (p + (1 - w) >= th))[:, :3].any(axis=1)
+        for (s, e), xseq in zip(seqs, xseqs):
+            if need[s:e].any():
+                self._kind.set(xseq)
+                p[s:e] += (1 - w) * kind_probabilities(self._kind, e - s, need[s:e])
+        hit = p >= th
+        return ["".join(c for c, h in zip(ORDER, row) if h) or "O" for row in hit.tolist()]
+
     # ------------------------------------------------------------------ token level
     def tag_tokens(self, tokens: list[str], starts: frozenset[int] = frozenset()) -> TokenTags:
         """Speech kinds and speaker/cue roles for a document given as token strings
@@ -132,12 +170,14 @@ class GermanSpeechTagger:
         labels: list[str] = []
         roles: list[str] = []
         seqs = group_chunks(chunks, SEQUENCE_TOKENS)
-        for s, e in seqs:
-            xseq = pycrfsuite.ItemSequence(feats[s:e])
-            viterbi = self._kind.tag(xseq)
-            labels.extend(self._posterior(viterbi))
+        xseqs = [pycrfsuite.ItemSequence(feats[s:e]) for s, e in seqs]
+        for xseq in xseqs:
+            if self._nn is None:
+                labels.extend(self._posterior(self._kind.tag(xseq)))
             if not self._role_stacked:
                 roles.extend(self._role.tag(xseq))
+        if self._nn is not None:
+            labels = self._mixed_labels(feats, chunks, seqs, xseqs)
         if self._role_stacked or self._stack is not None:
             extra = stack_features(chunks, labels)
         if self._role_stacked:
@@ -189,6 +229,32 @@ class GermanSpeechTagger:
 
         return [SpeechSpan(offsets[sp.start][0], offsets[sp.end - 1][1], sp.kind,
                            chars(sp.speaker), chars(sp.cue)) for sp in spans]
+
+
+def kind_probabilities(crf, n: int, need=None):
+    """Per token of the sequence last set in the kind CRF ``crf`` and per kind (``ORDER``) the
+    summed marginal probability of the labels holding it, shape (n, 4); only for the tokens
+    where ``need`` is true (default all; the others stay 0), sums below 0.001 left at 0."""
+    import numpy as np
+
+    marginal = crf.marginal
+    labels = crf.labels()
+    out = np.zeros((n, len(ORDER)), np.float32)
+    idx = np.arange(n) if need is None else np.flatnonzero(need)
+    plain = np.array([marginal("O", t) for t in idx.tolist()])
+    keep = plain <= 0.999  # elsewhere every kind is below 0.001
+    idx, plain = idx[keep], plain[keep]
+    if not len(idx) or "D" not in labels:
+        return out
+    direct = np.array([marginal("D", t) for t in idx.tolist()], np.float32)
+    out[idx, 0] = direct
+    idx = idx[plain + direct <= 0.999].tolist()  # elsewhere only direct speech counts
+    for x in labels:
+        if x not in ("O", "D") and idx:
+            p = np.array([marginal(x, t) for t in idx], np.float32)
+            for c in x:
+                out[idx, ORDER.index(c)] += p
+    return out
 
 
 SPEAKER_FALLBACK = True

@@ -1,0 +1,81 @@
+"""The neural kind model of the German speech tagger: inputs, the faster LSTM loop, wiring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quellenlage.seqnn import SeqTagger, hash_id
+from quellenlage.speech import load_speech_tagger
+from quellenlage.speech.nn_de import COLUMN_INDEX, COLUMNS, Encoder, FastSeqTagger, encode, is_flag
+from quellenlage.speech.tagger_de import NN_FILE, kind_probabilities
+
+
+def _arrays(layers: int, in_dims=(5, 2), dense_dim=3, hidden=6, labels=4, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = {f"emb{k}": rng.normal(size=(30, d)) for k, d in enumerate(in_dims)}
+    in_dim = sum(in_dims) + dense_dim
+    for layer in range(layers):
+        for d in ("fw", "bw"):
+            arrays[f"l{layer}_{d}_Wih"] = rng.normal(size=(4 * hidden, in_dim))
+            arrays[f"l{layer}_{d}_Whh"] = rng.normal(size=(4 * hidden, hidden))
+            arrays[f"l{layer}_{d}_b"] = rng.normal(size=4 * hidden)
+        in_dim = 2 * hidden
+    arrays["out_W"] = rng.normal(size=(labels, 2 * hidden))
+    arrays["out_b"] = rng.normal(size=labels)
+    meta = {"mode": "sigmoid", "layers": layers, "hidden": hidden, "dense_dim": dense_dim}
+    return arrays, meta, rng
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_fast_lstm_gives_the_reference_scores(layers):
+    arrays, meta, rng = _arrays(layers)
+    ref, fast = SeqTagger(arrays, meta), FastSeqTagger(arrays, meta)
+    seqs = [np.stack([rng.integers(0, 30, n), rng.integers(0, 30, n)], 1) for n in (7, 1, 12, 5)]
+    dense = [rng.normal(size=(len(s), 3)) for s in seqs]
+    want, got = ref.scores(seqs, dense), fast.scores(seqs, dense)
+    assert [g.shape for g in got] == [(len(s), 4) for s in seqs]
+    for w, g in zip(want, got):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
+    assert fast.scores([]) == []
+
+
+def test_encoder_matches_plain_encoding_and_splits_columns_from_flags():
+    feats = [["b", "w=sagte", "w-1=er", "s3=gte", "verb", "S:verb", "C:start=KOUS"],
+             ["b", "w=er", "sh=l", "unseen-flag", "t=PPER", "t-1=VFIN"]]
+    flags = ["C:start=KOUS", "S:verb", "b", "verb"]
+    ids, dense = Encoder(flags)(feats)
+    ids2, dense2 = encode(feats, {x: i for i, x in enumerate(flags)})
+    assert (ids == ids2).all() and (dense == dense2).all()
+    w, t = COLUMN_INDEX["w"], COLUMN_INDEX["t"]
+    assert ids[0, w] == hash_id("sagte", COLUMNS[w][1]) and ids[1, t] == hash_id("PPER", 64)
+    assert dense[0].tolist() == [1, 1, 1, 1] and dense[1].tolist() == [0, 0, 1, 0]
+    assert not is_flag("w-1=er") and not is_flag("w=er") and is_flag("S:verb")
+    # cached codes give the same result the second time
+    again = Encoder(flags)
+    again(feats)
+    assert (again(feats)[0] == ids).all()
+
+
+def test_crf_kind_probabilities_sum_the_labels_of_each_kind(tmp_path):
+    pycrfsuite = pytest.importorskip("pycrfsuite")
+    trainer = pycrfsuite.Trainer(verbose=False)
+    xs = [["a"], ["b"], ["c"], ["d"]]
+    trainer.append(xs, ["O", "D", "DR", "I"])
+    trainer.append(xs[::-1], ["I", "DR", "D", "O"])
+    trainer.train(str(tmp_path / "m.crfsuite"))
+    crf = pycrfsuite.Tagger()
+    crf.open(str(tmp_path / "m.crfsuite"))
+    crf.set(xs)
+    p = kind_probabilities(crf, 4)
+    for t in range(4):
+        m = {y: crf.marginal(y, t) for y in crf.labels()}
+        want = [m["D"] + m["DR"], m["I"], m["DR"], 0.0]
+        np.testing.assert_allclose(p[t], want, atol=2e-3)
+
+
+def test_shipped_tagger_uses_the_neural_model_when_present():
+    tagger = load_speech_tagger("de")
+    from quellenlage.speech import MODELS
+
+    assert (tagger._nn is not None) == (MODELS / "speech" / NN_FILE).is_file()
