@@ -79,3 +79,11 @@ def test_shipped_tagger_uses_the_neural_model_when_present():
     from quellenlage.speech import MODELS
 
     assert (tagger._nn is not None) == (MODELS / "speech" / NN_FILE).is_file()
+
+
+def test_find_many_equals_find_one_text_at_a_time():
+    tagger = load_speech_tagger("de")
+    texts = ["»Wir werden das prüfen«, sagte der Minister.", "",
+             "Die Sprecherin erklärte, man habe keine Kenntnis davon.\nEr ging."]
+    assert tagger.find_many(texts) == [tagger.find(t) for t in texts]
+    assert tagger.find_many([]) == []

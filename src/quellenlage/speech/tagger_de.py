@@ -124,19 +124,29 @@ class GermanSpeechTagger:
             out.append("".join(c for c in ORDER if c in kinds) or "O")
         return out
 
-    def nn_probabilities(self, feats: list[list[str]], chunks: list[tuple[int, int]]):
-        """The neural kind model's per-token probabilities (n, 4) (kinds in ``ORDER``)."""
+    def nn_probabilities(self, docs: list[tuple[list[list[str]], list[tuple[int, int]]]]):
+        """The neural kind model's per-token probabilities (n, 4) (kinds in ``ORDER``) for
+        each (features, chunks) document; all documents' sequences run as one batch (the loop
+        over time steps costs the same for one sequence as for many)."""
         import numpy as np
 
         from quellenlage.speech.nn_de import windows
 
-        ids, dense = self._nn_encode(feats)
-        seqs = windows(chunks, int(self._nn.meta["seq_tokens"]))
-        probs = self._nn.probabilities([ids[s:e] for s, e in seqs],
-                                       [dense[s:e] for s, e in seqs])
-        return np.concatenate(probs)
+        ids, dense, bounds = [], [], []
+        for feats, chunks in docs:
+            i, d = self._nn_encode(feats)
+            seqs = windows(chunks, int(self._nn.meta["seq_tokens"]))
+            ids.extend(i[s:e] for s, e in seqs)
+            dense.extend(d[s:e] for s, e in seqs)
+            bounds.append(len(ids))
+        probs = self._nn.probabilities(ids, dense)
+        out, a = [], 0
+        for b in bounds:
+            out.append(np.concatenate(probs[a:b]) if b > a else np.zeros((0, len(ORDER))))
+            a = b
+        return out
 
-    def _mixed_labels(self, feats, chunks, seqs, xseqs) -> list[str]:
+    def _mixed_labels(self, nn_probs, seqs, xseqs) -> list[str]:
         """Labels from the weighted average of the neural model's and the kind CRF's
         probabilities (weight and per-kind thresholds chosen on held-out training samples, in
         the model's meta data). The CRF's marginals are computed only for the tokens where they
@@ -146,7 +156,7 @@ class GermanSpeechTagger:
 
         w = float(self._nn.meta["weight"])
         th = np.asarray(self._nn.meta["thresholds"], np.float32)
-        p = w * self.nn_probabilities(feats, chunks)
+        p = w * nn_probs
         need = ((p < th) & (p + (1 - w) >= th))[:, :3].any(axis=1)
         for (s, e), xseq in zip(seqs, xseqs):
             if need[s:e].any():
@@ -159,11 +169,26 @@ class GermanSpeechTagger:
     def tag_tokens(self, tokens: list[str], starts: frozenset[int] = frozenset()) -> TokenTags:
         """Speech kinds and speaker/cue roles for a document given as token strings
         (``starts``: token indices that begin a sentence, e.g. line starts)."""
+        return self.tag_tokens_many([(tokens, starts)])[0]
+
+    def tag_tokens_many(self, docs: list[tuple[list[str], frozenset[int]]]) -> list[TokenTags]:
+        """``tag_tokens`` for several (tokens, starts) documents; the neural kind model, where
+        present, runs over all of them as one batch."""
+        prepared = [document_features(tokens, self._pos.tag, starts) if tokens else None
+                    for tokens, starts in docs]
+        nn_probs = [None] * len(docs)
+        if self._nn is not None:
+            todo = [j for j, x in enumerate(prepared) if x is not None]
+            for j, p in zip(todo, self.nn_probabilities([(prepared[j][1], prepared[j][0])
+                                                          for j in todo])):
+                nn_probs[j] = p
+        return [self._tag_prepared(tokens, x, p) if x is not None else TokenTags([], [], [])
+                for (tokens, _), x, p in zip(docs, prepared, nn_probs)]
+
+    def _tag_prepared(self, tokens, prepared, nn_probs) -> TokenTags:
         import pycrfsuite
 
-        if not tokens:
-            return TokenTags([], [], [])
-        chunks, feats = document_features(tokens, self._pos.tag, starts)
+        chunks, feats = prepared
         q = quote_structure(tokens)
         breaks = frozenset(i for i in range(len(tokens) - 1)
                            if q.role[i] == "close" and q.role[i + 1] == "open")
@@ -177,7 +202,7 @@ class GermanSpeechTagger:
             if not self._role_stacked:
                 roles.extend(self._role.tag(xseq))
         if self._nn is not None:
-            labels = self._mixed_labels(feats, chunks, seqs, xseqs)
+            labels = self._mixed_labels(nn_probs, seqs, xseqs)
         if self._role_stacked or self._stack is not None:
             extra = stack_features(chunks, labels)
         if self._role_stacked:
@@ -218,17 +243,26 @@ class GermanSpeechTagger:
     # ------------------------------------------------------------------ text level
     def find(self, text: str) -> list[SpeechSpan]:
         """Speech spans in ``text`` (any length: a sentence, a paragraph, a document)."""
-        offsets = tokenize(text)
-        tokens = [text[s:e] for s, e in offsets]
-        spans = self.token_spans(self.tag_tokens(tokens, line_starts(text, offsets)))
+        return self.find_many([text])[0]
 
-        def chars(run: tuple[int, int] | None) -> tuple[int, int] | None:
-            if run is None:
-                return None
-            return offsets[run[0]][0], offsets[run[1] - 1][1]
+    def find_many(self, texts: list[str]) -> list[list[SpeechSpan]]:
+        """``find`` for several texts (e.g. the paragraphs of a document) at once: the neural
+        kind model runs over all of them as one batch, much faster than one call per text."""
+        offsets = [tokenize(text) for text in texts]
+        tokens = [[text[s:e] for s, e in offs] for text, offs in zip(texts, offsets)]
+        tags = self.tag_tokens_many([(toks, line_starts(text, offs))
+                                     for text, toks, offs in zip(texts, tokens, offsets)])
+        out = []
+        for offs, tg in zip(offsets, tags):
+            def chars(run: tuple[int, int] | None, offs=offs) -> tuple[int, int] | None:
+                if run is None:
+                    return None
+                return offs[run[0]][0], offs[run[1] - 1][1]
 
-        return [SpeechSpan(offsets[sp.start][0], offsets[sp.end - 1][1], sp.kind,
-                           chars(sp.speaker), chars(sp.cue)) for sp in spans]
+            out.append([SpeechSpan(offs[sp.start][0], offs[sp.end - 1][1], sp.kind,
+                                   chars(sp.speaker), chars(sp.cue))
+                        for sp in self.token_spans(tg)])
+        return out
 
 
 def kind_probabilities(crf, n: int, need=None):
