@@ -7,37 +7,8 @@ import pytest
 
 from quellenlage.seqnn import SeqTagger, hash_id
 from quellenlage.speech import load_speech_tagger
-from quellenlage.speech.nn_de import COLUMN_INDEX, COLUMNS, Encoder, FastSeqTagger, encode, is_flag
+from quellenlage.speech.nn_de import COLUMN_INDEX, COLUMNS, Encoder, encode, is_flag
 from quellenlage.speech.tagger_de import NN_FILE, kind_probabilities
-
-
-def _arrays(layers: int, in_dims=(5, 2), dense_dim=3, hidden=6, labels=4, seed=0):
-    rng = np.random.default_rng(seed)
-    arrays = {f"emb{k}": rng.normal(size=(30, d)) for k, d in enumerate(in_dims)}
-    in_dim = sum(in_dims) + dense_dim
-    for layer in range(layers):
-        for d in ("fw", "bw"):
-            arrays[f"l{layer}_{d}_Wih"] = rng.normal(size=(4 * hidden, in_dim))
-            arrays[f"l{layer}_{d}_Whh"] = rng.normal(size=(4 * hidden, hidden))
-            arrays[f"l{layer}_{d}_b"] = rng.normal(size=4 * hidden)
-        in_dim = 2 * hidden
-    arrays["out_W"] = rng.normal(size=(labels, 2 * hidden))
-    arrays["out_b"] = rng.normal(size=labels)
-    meta = {"mode": "sigmoid", "layers": layers, "hidden": hidden, "dense_dim": dense_dim}
-    return arrays, meta, rng
-
-
-@pytest.mark.parametrize("layers", [1, 2])
-def test_fast_lstm_gives_the_reference_scores(layers):
-    arrays, meta, rng = _arrays(layers)
-    ref, fast = SeqTagger(arrays, meta), FastSeqTagger(arrays, meta)
-    seqs = [np.stack([rng.integers(0, 30, n), rng.integers(0, 30, n)], 1) for n in (7, 1, 12, 5)]
-    dense = [rng.normal(size=(len(s), 3)) for s in seqs]
-    want, got = ref.scores(seqs, dense), fast.scores(seqs, dense)
-    assert [g.shape for g in got] == [(len(s), 4) for s in seqs]
-    for w, g in zip(want, got):
-        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
-    assert fast.scores([]) == []
 
 
 def test_encoder_matches_plain_encoding_and_splits_columns_from_flags():

@@ -8,7 +8,8 @@ independent sigmoids (`mode == "sigmoid"`, `probabilities`), for labels that may
 
 The weights are trained with PyTorch by `training/seqnn_torch.py`, which checks at export that
 this code and torch give the same scores. Sequences of one call are run together as one padded
-batch (lengths sorted, so that similar lengths share the loop over time steps).
+batch (lengths sorted, so that similar lengths share the loop over time steps), both directions
+in one loop: documents give few sequences, so the Python steps of that loop dominate.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ class SeqTagger:
         self.lstm = [{d: (f32[f"l{i}_{d}_Wih"].T.copy(), f32[f"l{i}_{d}_Whh"].T.copy(),
                           f32[f"l{i}_{d}_b"]) for d in ("fw", "bw")}
                      for i in range(self.layers)]
+        # both directions of a layer run in one loop over time: weights stacked (fw, bw), gates
+        # reordered to i, f, o, g, and the sigmoid gates' weights halved, since
+        # sigmoid(x) = 0.5 * tanh(x / 2) + 0.5 (one tanh for the three of them)
+        H = self.hidden
+        perm = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
+        scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)
+        self._both = [tuple(np.stack([layer[d][j][..., perm] * scale for d in ("fw", "bw")])
+                            for j in range(3)) for layer in self.lstm]
         self.out_W = f32["out_W"].T.copy()
         self.out_b = f32["out_b"]
         if self.mode == "crf":
@@ -73,33 +82,6 @@ class SeqTagger:
             parts.append(dense.astype(np.float32))
         return np.concatenate(parts, axis=-1)
 
-    def _direction(self, x, lengths, Wih, Whh, b, reverse: bool) -> np.ndarray:
-        B, T, _ = x.shape
-        H = self.hidden
-        if reverse:  # each sequence reversed within its own length
-            idx = np.arange(T)[None, :]
-            rev = np.where(idx < lengths[:, None], lengths[:, None] - 1 - idx, idx)
-            x = x[np.arange(B)[:, None], rev]
-        xp = x @ Wih + b
-        h = np.zeros((B, H), np.float32)
-        c = np.zeros((B, H), np.float32)
-        out = np.zeros((B, T, H), np.float32)
-        # sequences sorted longest first: at step t only the first `alive[t]` are still running
-        alive = np.searchsorted(-lengths, -np.arange(T), side="right")
-        for t in range(T):
-            n = alive[t]
-            g = xp[:n, t] + h[:n] @ Whh
-            i = _sigmoid(g[:, :H])
-            f = _sigmoid(g[:, H:2 * H])
-            gg = np.tanh(g[:, 2 * H:3 * H])
-            o = _sigmoid(g[:, 3 * H:])
-            c[:n] = f * c[:n] + i * gg
-            h[:n] = o * np.tanh(c[:n])
-            out[:n, t] = h[:n]
-        if reverse:
-            out = out[np.arange(B)[:, None], rev]
-        return out
-
     def scores(self, seqs: list[np.ndarray], dense: list[np.ndarray] | None = None
                ) -> list[np.ndarray]:
         """Label scores (T_i, C) for each sequence of feature ids (T_i, K)."""
@@ -107,17 +89,36 @@ class SeqTagger:
             return []
         order = sorted(range(len(seqs)), key=lambda i: -len(seqs[i]))
         lengths = np.array([len(seqs[i]) for i in order], dtype=np.int64)
-        B, T, K = len(seqs), int(lengths.max()), len(self.embs)
-        ids = np.zeros((B, T, K), np.int64)
+        B, T, H = len(seqs), int(lengths.max()), self.hidden
+        ids = np.zeros((B, T, len(self.embs)), np.int64)
         dn = np.zeros((B, T, self.dense_dim), np.float32) if self.dense_dim else None
         for row, i in enumerate(order):
             ids[row, :lengths[row]] = seqs[i]
             if dn is not None:
                 dn[row, :lengths[row]] = dense[i]
         x = self._inputs(ids, dn)
-        for layer in self.lstm:
-            x = np.concatenate([self._direction(x, lengths, *layer["fw"], reverse=False),
-                                self._direction(x, lengths, *layer["bw"], reverse=True)], axis=-1)
+        # the backward direction reads each sequence reversed within its own length
+        idx = np.arange(T)[None, :]
+        rev = np.where(idx < lengths[:, None], lengths[:, None] - 1 - idx, idx)
+        rows = np.arange(B)[:, None]
+        # sequences sorted longest first: at step t only the first `alive[t]` are still running
+        alive = np.searchsorted(-lengths, -np.arange(T), side="right")
+        for Wih, Whh, b in self._both:
+            # (T, 2, B, 4H): both directions' input terms, one contiguous block per time step
+            xp = np.ascontiguousarray(np.stack([x @ Wih[0] + b[0], x[rows, rev] @ Wih[1] + b[1]])
+                                      .transpose(2, 0, 1, 3))
+            h = np.zeros((2, B, H), np.float32)
+            c = np.zeros((2, B, H), np.float32)
+            out = np.zeros((T, 2, B, H), np.float32)
+            for t in range(T):
+                n = alive[t]
+                g = xp[t, :, :n] + np.matmul(h[:, :n], Whh)
+                gates = np.tanh(g[..., :3 * H]) * 0.5 + 0.5  # sigmoid of the halved i, f, o
+                cn = gates[..., H:2 * H] * c[:, :n] + gates[..., :H] * np.tanh(g[..., 3 * H:])
+                c[:, :n] = cn
+                h[:, :n] = out[t, :, :n] = gates[..., 2 * H:] * np.tanh(cn)
+            out = out.transpose(1, 2, 0, 3)
+            x = np.concatenate([out[0], out[1][rows, rev]], axis=-1)
         s = x @ self.out_W + self.out_b
         result: list[np.ndarray] = [None] * B  # type: ignore[list-item]
         for row, i in enumerate(order):

@@ -97,61 +97,6 @@ def encode(feats: list[list[str]], flags: dict[str, int]) -> tuple[np.ndarray, n
     return ids, dense
 
 
-class FastSeqTagger(SeqTagger):
-    """``SeqTagger`` with both directions of a layer run in one loop over time (one batched
-    matrix product per step) and the three sigmoid gates computed together: the same scores,
-    about half the Python-level steps (documents give few sequences, so the per-step overhead
-    dominates)."""
-
-    def __init__(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
-        super().__init__(arrays, meta)
-        H = self.hidden
-        perm = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # gates i, f, o, then g
-        # the sigmoid gates' weights halved: sigmoid(x) = 0.5 * tanh(x / 2) + 0.5
-        scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)
-        self._fast = [tuple(np.stack([layer[d][j][..., perm] * scale for d in ("fw", "bw")])
-                            for j in range(3)) for layer in self.lstm]
-
-    def scores(self, seqs, dense=None):
-        if not seqs:
-            return []
-        order = sorted(range(len(seqs)), key=lambda i: -len(seqs[i]))
-        lengths = np.array([len(seqs[i]) for i in order], dtype=np.int64)
-        B, T, H = len(seqs), int(lengths.max()), self.hidden
-        ids = np.zeros((B, T, len(self.embs)), np.int64)
-        dn = np.zeros((B, T, self.dense_dim), np.float32) if self.dense_dim else None
-        for row, i in enumerate(order):
-            ids[row, :lengths[row]] = seqs[i]
-            if dn is not None:
-                dn[row, :lengths[row]] = dense[i]
-        x = self._inputs(ids, dn)
-        idx = np.arange(T)[None, :]
-        rev = np.where(idx < lengths[:, None], lengths[:, None] - 1 - idx, idx)
-        rows = np.arange(B)[:, None]
-        alive = np.searchsorted(-lengths, -np.arange(T), side="right")
-        for Wih, Whh, b in self._fast:
-            # (T, 2, B, 4H): one contiguous block per time step
-            xp = np.ascontiguousarray(np.stack([x @ Wih[0] + b[0], x[rows, rev] @ Wih[1] + b[1]])
-                                      .transpose(2, 0, 1, 3))
-            h = np.zeros((2, B, H), np.float32)
-            c = np.zeros((2, B, H), np.float32)
-            out = np.zeros((T, 2, B, H), np.float32)
-            for t in range(T):
-                n = alive[t]
-                g = xp[t, :, :n] + np.matmul(h[:, :n], Whh)
-                s = np.tanh(g[..., :3 * H]) * 0.5 + 0.5
-                cn = s[..., H:2 * H] * c[:, :n] + s[..., :H] * np.tanh(g[..., 3 * H:])
-                c[:, :n] = cn
-                h[:, :n] = out[t, :, :n] = s[..., 2 * H:] * np.tanh(cn)
-            out = out.transpose(1, 2, 0, 3)
-            x = np.concatenate([out[0], out[1][rows, rev]], axis=-1)
-        s = x @ self.out_W + self.out_b
-        result: list[np.ndarray] = [None] * B  # type: ignore[list-item]
-        for row, i in enumerate(order):
-            result[i] = s[row, :lengths[row]]
-        return result
-
-
 def windows(chunks: list[tuple[int, int]], max_tokens: int) -> list[tuple[int, int]]:
     """The neural model's sequences: consecutive sentences of at most ``max_tokens`` tokens
     together, a longer sentence cut into equal pieces of at most ``max_tokens`` (the loop over

@@ -99,9 +99,10 @@ class GermanSpeechTagger:
         self._plain = tuple(x for x in ("O", "D") if x in labels)  # labels without a rarer kind
         self._nn = None
         if nn_model is not None:
-            from quellenlage.speech.nn_de import Encoder, FastSeqTagger
+            from quellenlage.seqnn import SeqTagger
+            from quellenlage.speech.nn_de import Encoder
 
-            self._nn = FastSeqTagger.load(nn_model)
+            self._nn = SeqTagger.load(nn_model)
             self._nn_encode = Encoder(self._nn.meta["flags"])
 
     def _posterior(self, viterbi: list[str]) -> list[str]:
