@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quellenlage.seqnn import SeqTagger, hash_id
+from quellenlage.seqnn import hash_id
 from quellenlage.speech import load_speech_tagger
 from quellenlage.speech.nn_de import COLUMN_INDEX, COLUMNS, Encoder, encode, is_flag
 from quellenlage.speech.tagger_de import NN_FILE, kind_probabilities

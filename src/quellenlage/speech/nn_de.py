@@ -13,7 +13,7 @@ from itertools import chain
 
 import numpy as np
 
-from quellenlage.seqnn import SeqTagger, hash_id
+from quellenlage.seqnn import hash_id
 from quellenlage.speech.textfeatures import group_chunks
 
 # (template, hash buckets, embedding dim)
