@@ -134,3 +134,15 @@ def test_entity_label_ties_do_not_depend_on_set_order():
 ])
 def test_rule_entities(lang, text, expected):
     assert [(text[s:e], label) for s, e, label in rule_mentions(text, lang)] == expected
+
+
+def test_claim_reason_says_when_the_facts_barely_move_the_model_score():
+    from quellenlage.claimmodel import ClaimScore
+    from quellenlage.stages.claims import ClaimsStage
+
+    model = ClaimScore(check_worthy=True, score=0.7, subjective=False, subjectivity_score=0.1)
+    score, reasons, _ = ClaimsStage.combine(model, {}, [])
+    assert f"{score:.2f}" == "0.70"
+    assert reasons[0] == "check-worthy: the model's score 0.70 hardly changed by the facts found"
+    score, reasons, _ = ClaimsStage.combine(model, {"quantity": 1}, ["states a quantity: 3 Tote"])
+    assert score > 0.7 and reasons[0].endswith(f"raised to {score:.2f} by the facts found")

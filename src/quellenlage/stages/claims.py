@@ -125,8 +125,10 @@ class ClaimsStage:
         model_reasons = [r for r in result.reasons if not r.lower().startswith(("check-worthy", "not check-worthy"))]
         if not result.reasons and result.subjective:
             model_reasons = [f"the model reads it as opinion (subjectivity {result.subjectivity_score:.2f})"]
-        verdict = (f"{'check-worthy' if score >= 0.5 else 'not check-worthy'}: the model's score "
-                   f"{result.score:.2f} {'raised' if score > p else 'lowered'} to {score:.2f} by the facts found")
+        before, after = f"{result.score:.2f}", f"{score:.2f}"
+        change = (f"{'raised' if score > p else 'lowered'} to {after} by the facts found" if before != after
+                  else "hardly changed by the facts found")
+        verdict = f"{'check-worthy' if score >= 0.5 else 'not check-worthy'}: the model's score {before} {change}"
         return score, [verdict] + model_reasons + fact_reasons, bool(result.subjective)
 
     def __call__(self, doc: Document) -> Document:
