@@ -62,6 +62,15 @@ def test_markdown_and_text_outputs(tmp_path):
     assert "\033[" not in text  # no colour when not a terminal
 
 
+def test_text_header_counts_in_singular_and_plural():
+    from quellenlage.render.text import render_text
+
+    one = render_text(quellenlage.analyze("Der Minister sagte am Montag, 22 Berater seien entlassen worden.", lang="de"))
+    assert one.splitlines()[0] == "quellenlage report · de · 10 words · 1 sentence"
+    many = render_text(quellenlage.analyze(DOC)).splitlines()[0]
+    assert many.startswith("quellenlage report · de · ") and many.endswith(" sentences")
+
+
 def test_stdin_and_output_file(tmp_path):
     out = tmp_path / "r.html"
     result = cli("analyze", "-", "--format", "html", "-o", str(out), stdin=DOC.read_bytes())

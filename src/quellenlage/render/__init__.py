@@ -31,6 +31,11 @@ def render(report, fmt: str, *, color: bool = False) -> str:
     raise ConfigurationError(f"unknown format '{fmt}'", hint=f"choose one of {', '.join(FORMATS)}")
 
 
+def count_noun(n: int, noun: str) -> str:
+    """ "1 sentence", "1,002 words" (English nouns with a plain -s plural)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def chain_text(report, source_id: str | None) -> str:
     """'Felix Kulov (person) ← Pepe Escobar (cited work) ← the writer (author)'."""
     chain = report.source_chain(source_id)

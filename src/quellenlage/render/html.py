@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 
-from quellenlage.render import chain_text
+from quellenlage.render import chain_text, count_noun
 
 ROLE_COLORS = {"author": "#e8f0fe", "relayed": "#fff4d6", "meta": "#ece6f5", "elision": "#eeeeee",
                "citation": "#e3f4ea", "boilerplate": "#f3f3f3"}
@@ -100,7 +100,7 @@ def render_html(report) -> str:
         "hedges": [h.model_dump(mode="json") for h in c.hedges]} for c in report.claims]}
     d = report.document
     subtitle = " · ".join(x for x in [
-        d.language, f"{d.word_count} words", f"{len(report.claims)} claims",
+        d.language, count_noun(d.word_count, "word"), count_noun(len(report.claims), "claim"),
         f"{sum(c.check_worthy for c in report.claims)} check-worthy",
         *(f"cites {w.author or ''} {('“' + w.title + '”') if w.title else ''} {w.url or ''}".strip() for w in d.cited)] if x)
     legend = "".join(f'<span style="background:{color}">{role}</span>' for role, color in ROLE_COLORS.items())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quellenlage.render import chain_text
+from quellenlage.render import chain_text, count_noun
 
 _ANSI = {"bold": "\033[1m", "dim": "\033[2m", "red": "\033[31m", "green": "\033[32m", "yellow": "\033[33m",
          "blue": "\033[34m", "magenta": "\033[35m", "cyan": "\033[36m", "reset": "\033[0m"}
@@ -22,7 +22,8 @@ def render_text(report, *, color: bool = False) -> str:
         return f"{_ANSI[name]}{s}{_ANSI['reset']}" if color else s
 
     d = report.document
-    lines = [c("bold", f"quellenlage report · {d.language} · {d.word_count} words · {len(report.sentences)} sentences")]
+    lines = [c("bold", f"quellenlage report · {d.language} · {count_noun(d.word_count, 'word')} · "
+                       f"{count_noun(len(report.sentences), 'sentence')}")]
     if d.title:
         lines.append(f"Title: {_clean(d.title)}")
     dated = [x for x in (d.published and f"published {d.published}", d.edited and f"edited {d.edited}") if x]
