@@ -95,6 +95,12 @@ def check_expectations(report, expected: dict) -> None:
     for group in expected.get("merged", []):
         ids = {x.id for name in group for x in report.entities if x.name == name or name in x.variants}
         assert len(ids) == 1, f"{group} should be one entity, got {ids}"
+    for group in expected.get("separate", []):
+        ids = [x.id for name in group for x in report.entities if x.name == name]
+        assert len(ids) == len(set(ids)) == len(group), f"{group} should be {len(group)} entities, got {ids}"
+    for part in expected.get("names_without", []):
+        bad = [n for x in report.entities for n in [x.name, *x.variants] if part in n]
+        assert not bad, f"entity names with {part!r}: {bad}"
     for fragment in expected.get("check_worthy", []):
         assert _claim(report, fragment).check_worthy, fragment
     for fragment in expected.get("not_check_worthy", []):

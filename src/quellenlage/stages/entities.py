@@ -148,6 +148,18 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
 # --- merging ---------------------------------------------------------------------------------
 
 
+def _wider_name(gaz: _Gaz, text: str, start: int, end: int, label: str, inner: list[tuple[int, int, str]]) -> bool:
+    """Whether the rule mention ``text[start:end]`` should replace the model's shorter mentions
+    ``inner`` of the same label inside it: it is a listed name, or a person whose other words
+    are first names ("Hillary Clinton" where the model found only "Clinton")."""
+    if _lookup(gaz, text[start:end]) == label:
+        return True
+    if label != "PER":
+        return False
+    rest = [text[s:e] for s, e in tokenize(text, start, end) if not any(a <= s and e <= b for a, b, _ in inner)]
+    return bool(rest) and all(w in gaz.first_names or w.lower() in _CONNECT for w in rest)
+
+
 def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: str) -> list[int]:
     """Cluster ids for ``(start, end, label, surface)`` mentions (in document order).
 
@@ -190,6 +202,7 @@ def _model_tagger(lang: str):
 ENTITY_BACKENDS = ("auto", "model", "rules")
 _LEADING = re.compile(r"^(?:(?:der|die|das|des|dem|den|the)\s+|[\W_]+)", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[^\w.]+|\s+)$")
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_]{2})['’]s$")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -235,6 +248,7 @@ class EntitiesStage:
                 raise ModelError(f"no trained NER model ships for '{lang}'", hint="use --entities rules")
             model_spans = tagger.find_many([x.text for x in group], same_document=True) if tagger else None
             used.add("model+gazetteer" if tagger else "rules")
+            gaz = _gazetteer(lang if lang in ("de", "en") else "en")
             for i, sentence in enumerate(group):
                 rules = rule_mentions(doc.text, lang, sentence.start, sentence.end)
                 if model_spans is None:
@@ -243,18 +257,34 @@ class EntitiesStage:
                 spans = [(sentence.start + a, sentence.start + b, label) for a, b, label in model_spans[i]
                          if label in _LABELS]
                 for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
-                    if label != "MISC" and not any(a < fe and fs < b for fs, fe, _ in spans):
+                    if label == "MISC":
+                        continue
+                    inner = [x for x in spans if a < x[1] and x[0] < b]
+                    if not inner:
                         spans.append((a, b, label))
+                    elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
+                          and _wider_name(gaz, doc.text, a, b, label, inner)):
+                        spans = [x for x in spans if x not in inner] + [(a, b, label)]
                 found[sentence.id] = sorted(spans)
         return found, used
 
     @staticmethod
-    def _surname_mentions(doc: Document, raw: list) -> list:
-        """Surnames of full-name persons elsewhere in the text are that person ("Markus Lewe" ... "Lewe")."""
-        surnames = {m[3].split()[-1] for m in raw if m[2] == "PER" and len(m[3].split()) > 1}
+    def _surname_mentions(doc: Document, raw: list, careful: bool = False) -> list:
+        """Surnames of full-name persons elsewhere in the text are that person ("Markus Lewe" ... "Lewe").
+
+        ``careful`` (beside the trained tagger, which finds most names itself): only names that
+        begin with a listed first name lend their surname ("Dan Gross", not "Democratic
+        Governor"), and a surname that is mostly a lower-case word ("Gross", "Was") is not taken
+        at the start of a sentence."""
+        lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
+        first_names = _gazetteer(lang).first_names
+        surnames = {m[3].split()[-1] for m in raw if m[2] == "PER" and len(m[3].split()) > 1
+                    and (not careful or m[3].split()[0] in first_names)}
         surnames = {x for x in surnames if len(x) > 2 and x[:1].isupper()}
         if not surnames:
             return raw
+        tagger = _model_tagger(lang) if careful else None
+        frequent = tagger.extractor.frequent if tagger is not None else frozenset()
         pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(x) for x in sorted(surnames, key=len, reverse=True))
                              + r")s?(?![\w-])")
         taken = [(m[0], m[1]) for m in raw]
@@ -263,6 +293,8 @@ class EntitiesStage:
             if sentence.role in ("elision", "boilerplate"):
                 continue
             for m in pattern.finditer(doc.text, sentence.start, sentence.end):
+                if m.group(1).lower() in frequent and not doc.text[sentence.start:m.start()].strip(" \"'„“”‚‘’«»([-–"):
+                    continue
                 if not any(m.start() < e and s < m.end() for s, e in taken):
                     added.append((m.start(), m.end(), "PER", m.group(0), sentence.id))
                     taken.append(m.span())
@@ -276,10 +308,13 @@ class EntitiesStage:
         for sentence in sentences:
             for s, e, label in found[sentence.id]:
                 s, e = trim_span(doc.text, s, e)
+                if label in ("PER", "LOC") and _POSSESSIVE.search(doc.text, s, e):
+                    e -= 2  # "Trump’s" -> "Trump" (not organisations: "McDonald's")
                 if e > s:
                     raw.append((s, e, label, doc.text[s:e], sentence.id))
-        if "rules" in used:  # the trained tagger already carries names across the document
-            raw = self._surname_mentions(doc, raw)
+        # surnames of full names elsewhere in the text (the trained tagger carries its own names
+        # across the document, but not the ones the gazetteer or rules added)
+        raw = self._surname_mentions(doc, raw, careful="rules" not in used)
         clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text,
                                   doc.meta.language or "en")
         grouped: dict[int, list[int]] = {}
