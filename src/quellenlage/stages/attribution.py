@@ -25,13 +25,29 @@ from quellenlage.report import Attribution, Source, TextSpan
 from quellenlage.resources import phrase_regex
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
+# English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
+# in a statement"), not in "said Trump campaign strategists plan" or "said Clinton's acceptance".
+_EN_INVERTED_SUBJECT_END = re.compile(
+    r"\s*(?:$|[,.;:!?)\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
+    r"earlier|later|told|who|adding)\b)")
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
 _QUOTED = re.compile(r"^\s*[\"„“«»‚'].*[\"“”«»‘'][.!?]?\s*$", re.DOTALL)
 
 
-def _np_after(text: str, pos: int, end: int) -> tuple[int, int]:
+# After a fronted German source phrase the finite verb follows ("Laut Insidern soll der Betrag ...").
+_DE_FINITE = re.compile(
+    r"\s(?:soll|sollen|solle|sollten|ist|sind|sei|seien|war|waren|wäre|wären|hat|haben|habe|hatte|hatten|"
+    r"hätte|hätten|wird|werden|werde|wurde|wurden|würde|würden|kann|können|könne|könnte|könnten|muss|"
+    r"müssen|müsse|müsste|will|wollen|wolle|wollte|dürfte|dürften|gibt|gab|gebe|geht|ging|liegt|lag|steht|"
+    r"stand|kommt|kam|plant|planen|droht|drohen|bleibt|blieb)\b")
+
+
+def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     m = _CLAUSE_END.search(text, pos, end)
     stop = m.start() if m else end
+    verb = _DE_FINITE.search(text, pos, stop) if lang == "de" else None
+    if verb:
+        stop = verb.start()
     while stop > pos and text[stop - 1].isspace():
         stop -= 1
     return pos, stop
@@ -177,7 +193,7 @@ class AttributionStage:
         for m in phrase_regex(lang, "attribution_preps").finditer(text, start, end):
             if m.group(0).lower() == "wie":
                 continue
-            np_start, np_end = _np_after(text, m.end(), end)
+            np_start, np_end = _np_after(text, m.end(), end, lang)
             found = classify(np_start + (1 if text[np_start:np_start + 1] == " " else 0), np_end, m.group(0))
             if found:
                 return found
@@ -196,7 +212,8 @@ class AttributionStage:
                 gap_before = text[me:m.start()]
                 gap_after = text[m.end():ms]
                 if (0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before)) or \
-                   (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)):
+                   (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
+                        and (lang != "en" or _EN_INVERTED_SUBJECT_END.match(text, me, end))):
                     return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
                                        source_start=ms, source_end=me)
             # An anonymous subject right before the verb: "Insider sagten", "officials said".

@@ -208,10 +208,10 @@ _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{2})['’]s$")
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop articles and stray punctuation at a mention's edges ("Die Bundesregierung", "Tokajew [")."""
     while True:
-        m = _LEADING.match(text, start, end)
-        if not m or m.end() >= end:
+        m = _LEADING.match(text[start:end])  # on a slice: "^" does not anchor at a match position
+        if not m or start + m.end() >= end:
             break
-        start = m.end()
+        start += m.end()
     while end > start:
         m = _TRAILING.search(text[start:end])
         if not m or m.start() == 0:
