@@ -138,6 +138,7 @@ def test_rule_entities(lang, text, expected):
 
 def test_claim_reason_says_when_the_facts_barely_move_the_model_score():
     from quellenlage.claimmodel import ClaimScore
+    from quellenlage.report import score_text
     from quellenlage.stages.claims import ClaimsStage
 
     model = ClaimScore(check_worthy=True, score=0.7, subjective=False, subjectivity_score=0.1)
@@ -145,4 +146,8 @@ def test_claim_reason_says_when_the_facts_barely_move_the_model_score():
     assert f"{score:.2f}" == "0.70"
     assert reasons[0] == "check-worthy: the model's score 0.70 hardly changed by the facts found"
     score, reasons, _ = ClaimsStage.combine(model, {"quantity": 1}, ["states a quantity: 3 Tote"])
-    assert score > 0.7 and reasons[0].endswith(f"raised to {score:.2f} by the facts found")
+    assert score > 0.7 and reasons[0].endswith(f"raised to {score_text(score)} by the facts found")
+    # a score just under the threshold never reads "0.50" (rounded down)
+    near = ClaimScore(check_worthy=False, score=0.4996, subjective=False, subjectivity_score=0.1)
+    score, reasons, _ = ClaimsStage.combine(near, {}, [])
+    assert score < 0.5 and reasons[0] == "not check-worthy: the model's score 0.49 hardly changed by the facts found"

@@ -208,6 +208,11 @@ class FailedDocument(_Record):
     error: dict
 
 
+def score_text(score: float) -> str:
+    """A score with two decimals, rounded down: a score under the 0.5 threshold never reads "0.50"."""
+    return f"{int(score * 100 + 1e-9) / 100:.2f}"  # + 1e-9: 0.29 * 100 is 28.999...
+
+
 def json_schema() -> dict:
     schema = Report.model_json_schema()
     schema["$id"] = f"https://quellenlage.invalid/schema/report-{SCHEMA_VERSION}.json"

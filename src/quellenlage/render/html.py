@@ -14,6 +14,7 @@ import html
 import json
 
 from quellenlage.render import chain_text, count_noun
+from quellenlage.report import score_text
 
 ROLE_COLORS = {"author": "#e8f0fe", "relayed": "#fff4d6", "meta": "#ece6f5", "elision": "#eeeeee",
                "citation": "#e3f4ea", "boilerplate": "#f3f3f3"}
@@ -46,7 +47,7 @@ _JS = """
     function row(label, value){ if(!value) return; var dt=document.createElement('dt'); dt.textContent=label;
       var dd=document.createElement('dd'); dd.textContent=value; d.appendChild(dt); d.appendChild(dd); }
     row('Claim', c.text);
-    row('Score', c.score.toFixed(2) + (c.check_worthy ? ' (check-worthy)' : ' (not check-worthy)'));
+    row('Score', (Math.floor(c.score * 100 + 1e-9) / 100).toFixed(2) + (c.check_worthy ? ' (check-worthy)' : ' (not check-worthy)'));
     row('Who says so', c.chain);
     row('Attribution', c.attribution.type + (c.attribution.cue ? ' · cue: ' + c.attribution.cue : ''));
     row('Names', c.names.join(', '));
@@ -105,7 +106,7 @@ def render_html(report) -> str:
         *(f"cites {w.author or ''} {('“' + w.title + '”') if w.title else ''} {w.url or ''}".strip() for w in d.cited)] if x)
     legend = "".join(f'<span style="background:{color}">{role}</span>' for role, color in ROLE_COLORS.items())
     claims_list = "".join(
-        f'<li data-claim="{esc(c.id)}"><span class="score">{c.score:.2f}</span> {esc(c.text[:120])}</li>'
+        f'<li data-claim="{esc(c.id)}"><span class="score">{score_text(c.score)}</span> {esc(c.text[:120])}</li>'
         for c in sorted(report.claims, key=lambda c: -c.score) if c.check_worthy)
     roles_css = "\n".join(f".role-{r}{{background:{col}}}" for r, col in ROLE_COLORS.items())
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"

@@ -6,6 +6,7 @@ import html
 import re
 
 from quellenlage.render import chain_text
+from quellenlage.report import score_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -26,7 +27,7 @@ def render_markdown(report) -> str:
     out += ["", "## Claims", "", "| score | check-worthy | claim | who says so | facts |", "|---|---|---|---|---|"]
     for cl in sorted(report.claims, key=lambda c: -c.score):
         facts = [f"{q.text}={q.value:g}" for q in cl.quantities] + [f"{x.text}→{x.value}" for x in cl.dates]
-        out.append(f"| {cl.score:.2f} | {'yes' if cl.check_worthy else 'no'} | {md_escape(cl.text)} | "
+        out.append(f"| {score_text(cl.score)} | {'yes' if cl.check_worthy else 'no'} | {md_escape(cl.text)} | "
                    f"{md_escape(chain_text(report, cl.attribution.source) or cl.attribution.type)} | "
                    f"{md_escape('; '.join(facts))} |")
     out += ["", "## Sources", ""]

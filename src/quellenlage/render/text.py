@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quellenlage.render import chain_text, count_noun
+from quellenlage.report import score_text
 
 _ANSI = {"bold": "\033[1m", "dim": "\033[2m", "red": "\033[31m", "green": "\033[32m", "yellow": "\033[33m",
          "blue": "\033[34m", "magenta": "\033[35m", "cyan": "\033[36m", "reset": "\033[0m"}
@@ -42,7 +43,7 @@ def render_text(report, *, color: bool = False) -> str:
     entity_names = {e.id: f"{e.name} ({e.label})" for e in report.entities}
     for cl in worthy:
         lines.append("")
-        lines.append(c("yellow", f"[{cl.score:.2f}] ") + _clean(cl.text))
+        lines.append(c("yellow", f"[{score_text(cl.score)}] ") + _clean(cl.text))
         lines.append("  " + c("cyan", "who says so: ") + _clean(chain_text(report, cl.attribution.source)
                                                                  or cl.attribution.type))
         if cl.entities:
@@ -59,5 +60,5 @@ def render_text(report, *, color: bool = False) -> str:
         lines.append("")
         lines.append(c("bold", f"Other statements ({len(rest)})"))
         for cl in rest:
-            lines.append(c("dim", f"[{cl.score:.2f}] ") + _clean(cl.text[:140]))
+            lines.append(c("dim", f"[{score_text(cl.score)}] ") + _clean(cl.text[:140]))
     return "\n".join(lines) + "\n"

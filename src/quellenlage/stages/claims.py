@@ -17,7 +17,7 @@ import math
 
 from quellenlage.document import Document
 from quellenlage.errors import ConfigurationError
-from quellenlage.report import Claim
+from quellenlage.report import Claim, score_text
 from quellenlage.resources import phrase_regex
 
 SCORER_BACKENDS = ("auto", "model", "features")
@@ -125,7 +125,7 @@ class ClaimsStage:
         model_reasons = [r for r in result.reasons if not r.lower().startswith(("check-worthy", "not check-worthy"))]
         if not result.reasons and result.subjective:
             model_reasons = [f"the model reads it as opinion (subjectivity {result.subjectivity_score:.2f})"]
-        before, after = f"{result.score:.2f}", f"{score:.2f}"
+        before, after = score_text(result.score), score_text(score)
         change = (f"{'raised' if score > p else 'lowered'} to {after} by the facts found" if before != after
                   else "hardly changed by the facts found")
         verdict = f"{'check-worthy' if score >= 0.5 else 'not check-worthy'}: the model's score {before} {change}"
