@@ -32,12 +32,18 @@ REF = dt.date(2022, 1, 12)  # a Wednesday
     ("en", "He will speak on Friday", [("on Friday", "2022-01-14")]),
     ("en", "January 12, 2022", [("January 12, 2022", "2022-01-12")]),
     ("en", "two weeks ago", [("two weeks ago", "2021-W52")]),
+    ("en", "LOS ANGELES, Sept. 28 (UPI)", [("Sept. 28", "2021-09-28")]),
+    ("en", "It premieres on Feb. 3rd", [("Feb. 3rd", "2022-02-03")]),
+    ("en", "on Sept 30, 2016", [("Sept 30, 2016", "2016-09-30")]),
+    ("en", "after the 1999 shooting", [("the 1999", "1999")]),
     # negatives: no date
     ("de", "Die Armee hat 2019 Soldaten verlegt", []),
     ("de", "Mai ist ein Name; die Mail kam", []),
     ("de", "vor covid war alles anders", []),
     ("en", "May I ask a question?", []),
     ("en", "He won 2019 votes", []),
+    ("en", "you may 5 times lose", []),
+    ("en", "March 2.5 percent higher", []),
 ])
 def test_dates(lang, text, expected):
     found = [(text[s:e], v) for s, e, v, _rel in find_dates(text, lang, REF)]

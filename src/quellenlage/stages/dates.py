@@ -57,12 +57,16 @@ def _lang(lang: str) -> _Lang:
         year_ctx = r"\b(?:im\s+Jahr(?:e)?|im|in|bis|ab|von|seit|nach|vor|bis\s+zum\s+Jahr)\s+"
     else:
         ago = rf"\b(?P<n>\d+|{nums})\s+(?P<unit>{units})\s+ago\b"
-        year_ctx = r"\b(?:in|by|until|from|before|after|since|during|of)\s+"
+        year_ctx = r"\b(?:in|by|until|from|before|after|since|during|of|the)\s+"  # "the 2016 election"
     patterns = [
         ("numeric", re.compile(rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>{Y}|\d\d)\b{time}")),
         ("iso", re.compile(rf"\b(?P<y>{Y})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<hh>[0-2]\d):(?P<mi>[0-5]\d))?\b")),
         ("us", re.compile(rf"\b(?P<mn>{M})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>{Y})\b", re.I)),
         ("dmy", re.compile(rf"\b(?P<d>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{M})(?:,?\s+(?P<y>{Y})\b)?", re.I)),
+        # English month-day without a year ("on Sept. 30", "June 3rd"); the month capitalised
+        # (checked in _resolve: not "may 5")
+        *([("md", re.compile(rf"\b(?P<mn>{M})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)", re.I))]
+          if lang == "en" else []),
         ("part", re.compile(rf"\b(?P<part>{part})(?:\s+|-)(?:(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
         ("since", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+Jahr(?:e)?\s+|(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
         ("sincemonth", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+)?(?P<mn>{M})", re.I)),
@@ -118,7 +122,9 @@ def _add_months(d: dt.date, months: int) -> dt.date:
 def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None, future: bool = False) -> tuple[str, bool] | None:
     """ISO value and relative flag for one match, or None when the match is not a date."""
     month = L.months.get(g["mn"].lower()) if g.get("mn") else None
-    if kind in ("numeric", "iso", "us", "dmy"):
+    if kind == "md" and not g["mn"][:1].isupper():
+        return None
+    if kind in ("numeric", "iso", "us", "dmy", "md"):
         try:
             m = month or int(g["m"])
             d = int(g["d"])
