@@ -84,7 +84,10 @@ def test_quantities(lang, text, expected):
     ("en", "The minister allegedly lied.", ["reportative"]),
     ("en", "It may rain tomorrow.", ["speculative"]),
     ("en", "He apparently left.", ["uncertain"]),
-    # negatives: deontic "sollte", plain statements
+    ("de", "Das mag stimmen, aber es reicht nicht.", ["speculative"]),
+    # negatives: deontic "sollte", "mögen" as "like", plain statements
+    ("de", "Ein Land, das seine Tugenden nicht mag.", []),
+    ("de", "Viele mögen den neuen Trainer.", []),
     ("de", "Aber irgendetwas sollte jetzt passieren.", []),
     ("de", "Der Flughafen wurde umgerüstet.", []),
     ("en", "The minister resigned on Monday.", []),

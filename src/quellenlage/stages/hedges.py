@@ -7,11 +7,18 @@ and not in the reportative list; "soll"/"sollen" are.
 
 from __future__ import annotations
 
+import re
+
 from quellenlage.document import Document
 from quellenlage.report import Hedge
 from quellenlage.resources import phrase_regex
 
 KINDS = ("speculative", "uncertain", "reportative")
+# German "mag"/"mögen" hedge only as the epistemic modal ("Es mag die letzte gewesen sein", "das
+# mag stimmen", "mag zwar"), not as "like" ("ein Land, das seine Tugenden nicht mag").
+_DE_MOEGEN = re.compile(r"(?i)mag|mögen")
+_DE_MOEGEN_EPISTEMIC = re.compile(
+    r"(?i)^[^,.;:!?]{0,60}?\b(?:sein|haben|stimmen|zutreffen|gelten|zwar|durchaus|schon|richtig|wahr)\b")
 
 
 def find_hedges(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -20,6 +27,8 @@ def find_hedges(text: str, lang: str, start: int = 0, end: int | None = None) ->
     found = []
     for kind in KINDS:
         for m in phrase_regex(lang, f"hedges_{kind}").finditer(text, start, end):
+            if lang == "de" and _DE_MOEGEN.fullmatch(m.group(0)) and not _DE_MOEGEN_EPISTEMIC.match(text[m.end():end]):
+                continue
             if not any(m.start() < e and s < m.end() for s, e, _ in found):
                 found.append((m.start(), m.end(), kind))
     stripped = text[start:end].rstrip(" \"'”“»)")
