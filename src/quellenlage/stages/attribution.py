@@ -30,6 +30,8 @@ _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|da
 _EN_INVERTED_SUBJECT_END = re.compile(
     r"\s*(?:$|[,.;:!?)\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
     r"earlier|later|told|who|adding)\b)")
+# How many sentences back a pronoun speaker ("he said") may find the person named last.
+PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
 _QUOTED = re.compile(r"^\s*[\"„“«»‚'].*[\"“”«»‘'][.!?]?\s*$", re.DOTALL)
 
@@ -80,7 +82,8 @@ class AttributionStage:
         attributions: dict[str, Attribution] = {}
         previous: Attribution | None = None
         previous_paragraph = None
-        for s in sentences:
+        last_person: tuple[int, Attribution] | None = None  # (sentence index, attribution)
+        for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
                 previous = None
                 continue
@@ -109,6 +112,10 @@ class AttributionStage:
                 att.source = src.id
             elif previous is not None and s.paragraph == previous_paragraph and self._continues(s.text, lang):
                 att = previous.model_copy(update={"carried_over": True})
+            elif last_person is not None and index - last_person[0] <= PRONOUN_REACH \
+                    and (cue := self._pronoun_speaker(s.text, lang)):
+                # '"...," he said.' / "sagte er": the person named last (a few sentences back)
+                att = last_person[1].model_copy(update={"carried_over": True, "cue": cue})
             elif s.role == "relayed":
                 src = next((x for x in sources if x.id == s.voice), None)
                 att = Attribution(type="relayed", source=s.voice, source_text=src.name if src else None,
@@ -118,11 +125,26 @@ class AttributionStage:
             else:
                 att = Attribution(type="none")
             attributions[s.id] = att
+            if att.type == "named" and att.source and next(
+                    (x.kind for x in sources if x.id == att.source), None) == "person":
+                last_person = (index, att)
             previous = att if att.type in ("named", "anonymous") else None
             previous_paragraph = s.paragraph
         doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
         doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
         return doc
+
+    @staticmethod
+    def _pronoun_speaker(sentence: str, lang: str) -> str | None:
+        """The cue where a personal pronoun is the subject of the sentence's verb of saying, at
+        its start or right after a closing quotation mark ('"...," he said.', "He added: ...",
+        '"...", sagte er.', "Er betonte, ..."), else None. Not "Sanders, who ..., said he may
+        come" or "where he says" (the pronoun belongs to another clause there)."""
+        verbs = phrase_regex(lang, "attribution_verbs").pattern
+        pronoun = r"(?:he|she)" if lang == "en" else r"(?:er|sie)"
+        lead = r"(?:^\s*|[\"”“»«’‘]\s*[,.]?\s+|[\"”“»«’‘],\s*)"
+        m = re.search(rf"(?i){lead}({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)", sentence)
+        return m.group(1) if m else None
 
     @staticmethod
     def _continues(sentence: str, lang: str) -> bool:
