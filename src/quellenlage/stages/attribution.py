@@ -30,6 +30,13 @@ _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|da
 _EN_INVERTED_SUBJECT_END = re.compile(
     r"\s*(?:$|[,.;:!?)\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
     r"earlier|later|told|who|adding)\b)")
+# German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an").
+_DE_SEPARABLE = re.compile(r"(?i)\b(?:teilten?|teilt|gaben?|gibt|räumten?|räumt|fügten?|fügt|kündigten?|kündigt)\b")
+_DE_SEPARABLE_PAIRS = {"teil": "mit", "gabe": "an", "gab": "an", "gibt": "an", "räum": "ein", "fügt": "hinzu",
+                       "künd": "an"}
+_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu)\s*[.!?]?[\"“”»«]*\s*$")
+# "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
+_DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
 # How many sentences back a pronoun speaker ("he said") may find the person named last.
 PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
@@ -130,6 +137,13 @@ class AttributionStage:
                 last_person = (index, att)
             previous = att if att.type in ("named", "anonymous") else None
             previous_paragraph = s.paragraph
+        # "Das teilte Sprecher X am Freitag mit." names the source of the sentence before it too.
+        for before, s in zip(sentences, sentences[1:]):
+            att, prev = attributions.get(s.id), attributions.get(before.id)
+            if (att is not None and prev is not None and att.type == "named" and not att.carried_over
+                    and prev.type == "author" and before.paragraph == s.paragraph and s.language == "de"
+                    and _DE_BACK_REFERENCE.match(s.text)):
+                attributions[before.id] = att.model_copy(update={"carried_over": True, "cue": f"{att.cue} (next sentence)"})
         doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
         doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
         return doc
@@ -227,7 +241,13 @@ class AttributionStage:
                     return found
         # 2. Verbs of saying next to a named source: "X sagte", "sagte X", "X hat geschildert".
         verbs = phrase_regex(lang, "attribution_verbs")
-        for m in verbs.finditer(text, start, end):
+        cues = list(verbs.finditer(text, start, end))
+        if lang == "de":  # separable verbs: "Das teilte Sprecher Eric Mamer am Freitag mit."
+            particle = _DE_SEPARABLE_END.search(text, start, end)
+            if particle:
+                cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
+                         if _DE_SEPARABLE_PAIRS[m.group(0).lower()[:4]] == particle.group(1).lower()]
+        for m in cues:
             for ms, me, entity in mentions:
                 if not (start <= ms and me <= end):
                     continue
