@@ -25,6 +25,8 @@ REF = dt.date(2022, 1, 12)  # a Wednesday
     ("de", "gestern und vorgestern", [("gestern", "2022-01-11"), ("vorgestern", "2022-01-10")]),
     ("de", "vor drei Jahren", [("vor drei Jahren", "2019")]),
     ("de", "nächste Woche", [("nächste Woche", "2022-W03")]),
+    ("de", "bis Ende März", [("Ende März", "2022-03-21/2022-03-31")]),
+    ("en", "in early May", [("early May", "2022-05-01/2022-05-10")]),
     ("en", "late 2019", [("late 2019", "2019-10/2019-12")]),
     ("en", "since 2005", [("since 2005", "2005/..")]),
     ("en", "last November", [("last November", "2021-11")]),

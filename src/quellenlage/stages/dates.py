@@ -68,6 +68,8 @@ def _lang(lang: str) -> _Lang:
         *([("md", re.compile(rf"\b(?P<mn>{M})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)", re.I))]
           if lang == "en" else []),
         ("part", re.compile(rf"\b(?P<part>{part})(?:\s+|-)(?:(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
+        # "Ende März", "early May" without a year: the nearest such month
+        ("partmonth", re.compile(rf"\b(?P<part>{part})(?:\s+|-)(?P<mn>{M})", re.I)),
         ("since", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+Jahr(?:e)?\s+|(?P<mn>{M})\s+)?(?P<y>{Y})\b", re.I)),
         ("sincemonth", re.compile(rf"\b(?P<since>{since})\s+(?:dem\s+)?(?P<mn>{M})", re.I)),
         ("monthyear", re.compile(rf"\b(?P<mn>{M})\s+(?P<y>{Y})\b", re.I)),
@@ -84,6 +86,10 @@ def _lang(lang: str) -> _Lang:
         set(months) | set(weekdays) | {w for w in words if words[w].startswith(("day:", "unit:"))},
         key=len, reverse=True)) + r")", re.IGNORECASE)
     return _Lang(months, weekdays, words, numbers, tuple(patterns), trigger)
+
+
+# Days of a month for "Anfang/Mitte/Ende <month>" ("early/mid/late").
+_PART_DAYS = {"part:1-3": (1, 10), "part:5-8": (11, 20), "part:10-12": (21, 31)}
 
 
 def parse_reference(value: str | None) -> dt.date | None:
@@ -145,12 +151,20 @@ def _resolve(kind: str, g: dict, L: _Lang, ref: dt.date | None, future: bool = F
     if kind == "part":
         y = int(g["y"])
         if month:
-            lo, hi = {"part:1-3": (1, 10), "part:5-8": (11, 20), "part:10-12": (21, 31)}.get(
-                L.words[g["part"].lower()], (1, 31))
+            lo, hi = _PART_DAYS.get(L.words[g["part"].lower()], (1, 31))
             hi = min(hi, calendar.monthrange(y, month)[1])
             return f"{y}-{month:02d}-{lo:02d}/{y}-{month:02d}-{hi:02d}", False
         lo, hi = (int(x) for x in L.words[g["part"].lower()].split(":")[1].split("-"))
         return f"{y}-{lo:02d}/{y}-{hi:02d}", False
+    if kind == "partmonth":
+        lo, hi = _PART_DAYS.get(L.words[g["part"].lower()], (0, 0))
+        if not lo:
+            return None  # a season word before a month name
+        if ref is None:
+            return f"XXXX-{month:02d}-{lo:02d}/XXXX-{month:02d}-{hi:02d}", True
+        y, m = _month_near(month, ref, "nearest")
+        hi = min(hi, calendar.monthrange(y, m)[1])
+        return f"{y}-{m:02d}-{lo:02d}/{y}-{m:02d}-{hi:02d}", True
     if kind == "since":
         start = f"{int(g['y'])}-{month:02d}" if month else g["y"]
         return f"{start}/..", False
