@@ -162,3 +162,17 @@ def test_claim_reason_says_when_the_facts_barely_move_the_model_score():
     near = ClaimScore(check_worthy=False, score=0.4996, subjective=False, subjectivity_score=0.1)
     score, reasons, _ = ClaimsStage.combine(near, {}, [])
     assert score < 0.5 and reasons[0] == "not check-worthy: the model's score 0.49 hardly changed by the facts found"
+
+
+def test_pronoun_speaker_agrees_with_the_first_name():
+    from quellenlage.report import Attribution
+    from quellenlage.stages.attribution import _gender, _pronoun_antecedent
+
+    trump = Attribution(type="named", source_text="Trump")
+    clinton = Attribution(type="named", source_text="Clinton")
+    persons = [(1, trump, _gender("Donald Trump")), (2, clinton, _gender("Hillary Clinton"))]
+    assert (_gender("Donald Trump"), _gender("Hillary Clinton"), _gender("Powell")) == ("m", "f", "?")
+    assert _pronoun_antecedent(persons, 3, "he said") is trump
+    assert _pronoun_antecedent(persons, 3, "she said") is clinton
+    assert _pronoun_antecedent(persons, 3, "sagte er") is trump
+    assert _pronoun_antecedent(persons, 9, "he said") is None  # too far back

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from quellenlage.document import Document
 from quellenlage.report import Attribution, Source, TextSpan
-from quellenlage.resources import phrase_regex
+from quellenlage.resources import phrase_regex, table
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
 # English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
@@ -71,6 +72,30 @@ def _np_before(text: str, start: int, pos: int) -> tuple[int, int]:
     return s, pos
 
 
+@lru_cache(maxsize=1)
+def _first_name_genders() -> dict[str, str]:
+    return {row[0]: row[1] for row in table("en", "first_names_gender") if len(row) == 2}
+
+
+def _gender(name: str) -> str:
+    """"m", "f" from the first word of a person's name where the census lists are clear, else "?"."""
+    first = name.split()[0] if " " in name.strip() else ""
+    return _first_name_genders().get(first, "?")
+
+
+def _pronoun_antecedent(persons: list[tuple[int, Attribution, str]], index: int, cue: str) -> Attribution | None:
+    """The person named last, at most PRONOUN_REACH sentences back, whose first name does not
+    contradict the pronoun ("she said" skips "Donald Trump")."""
+    words = cue.lower().split()
+    want = "f" if "she" in words else "m" if ("he" in words or "er" in words) else None
+    for i, att, gender in reversed(persons):
+        if index - i > PRONOUN_REACH:
+            break
+        if want is None or gender in (want, "?"):
+            return att
+    return None
+
+
 class AttributionStage:
     name = "attribution"
     requires = ("sentences", "roles", "sources", "entities")
@@ -89,7 +114,7 @@ class AttributionStage:
         attributions: dict[str, Attribution] = {}
         previous: Attribution | None = None
         previous_paragraph = None
-        last_person: tuple[int, Attribution] | None = None  # (sentence index, attribution)
+        persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
         for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
                 previous = None
@@ -119,10 +144,10 @@ class AttributionStage:
                 att.source = src.id
             elif previous is not None and s.paragraph == previous_paragraph and self._continues(s.text, lang):
                 att = previous.model_copy(update={"carried_over": True})
-            elif last_person is not None and index - last_person[0] <= PRONOUN_REACH \
-                    and (cue := self._pronoun_speaker(s.text, lang)):
+            elif persons and (cue := self._pronoun_speaker(s.text, lang)) \
+                    and (found := _pronoun_antecedent(persons, index, cue)) is not None:
                 # '"...," he said.' / "sagte er": the person named last (a few sentences back)
-                att = last_person[1].model_copy(update={"carried_over": True, "cue": cue})
+                att = found.model_copy(update={"carried_over": True, "cue": cue})
             elif s.role == "relayed":
                 src = next((x for x in sources if x.id == s.voice), None)
                 att = Attribution(type="relayed", source=s.voice, source_text=src.name if src else None,
@@ -132,9 +157,10 @@ class AttributionStage:
             else:
                 att = Attribution(type="none")
             attributions[s.id] = att
-            if att.type == "named" and att.source and next(
-                    (x.kind for x in sources if x.id == att.source), None) == "person":
-                last_person = (index, att)
+            person = next((x for x in sources if x.id == att.source and x.kind == "person"), None) \
+                if att.type == "named" and att.source else None
+            if person is not None:
+                persons.append((index, att, _gender(person.name)))
             previous = att if att.type in ("named", "anonymous") else None
             previous_paragraph = s.paragraph
         # "Das teilte Sprecher X am Freitag mit." names the source of the sentence before it too.
