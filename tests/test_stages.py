@@ -176,3 +176,15 @@ def test_pronoun_speaker_agrees_with_the_first_name():
     assert _pronoun_antecedent(persons, 3, "she said") is clinton
     assert _pronoun_antecedent(persons, 3, "sagte er") is trump
     assert _pronoun_antecedent(persons, 9, "he said") is None  # too far back
+
+
+def test_first_name_list_is_what_its_build_script_writes():
+    import importlib.util
+    from pathlib import Path
+
+    pytest.importorskip("names", reason="the build-time package names==0.3.0 (extra 'resources') is not installed")
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("build_first_names", root / "training" / "build_first_names.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text(encoding="utf-8") == module.render()

@@ -30,12 +30,9 @@ def read(name: str) -> dict[str, float]:
     return shares
 
 
-def main() -> int:
-    try:
-        male, female = read("dist.male.first"), read("dist.female.first")
-    except ModuleNotFoundError:
-        print("install the build-time package first: pip install names==0.3.0", file=sys.stderr)
-        return 7
+def render() -> str:
+    """The file's text (raises ModuleNotFoundError without the ``names`` package)."""
+    male, female = read("dist.male.first"), read("dist.female.first")
     rows = []
     for name in sorted(set(male) | set(female)):
         m, f = male.get(name, 0.0), female.get(name, 0.0)
@@ -45,8 +42,17 @@ def main() -> int:
             rows.append(f"{name}\tf")
     header = ("# First names with a clear gender (1990 US Census lists, public domain, via the PyPI package\n"
               "# `names` 0.3.0, MIT). Written by training/build_first_names.py; do not edit by hand.\n")
-    OUT.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
-    print(f"{len(rows)} names written to {OUT}", file=sys.stderr)
+    return header + "\n".join(rows) + "\n"
+
+
+def main() -> int:
+    try:
+        text = render()
+    except ModuleNotFoundError:
+        print("install the build-time package first: pip install names==0.3.0", file=sys.stderr)
+        return 7
+    OUT.write_text(text, encoding="utf-8")
+    print(f"{text.count(chr(10)) - 2} names written to {OUT}", file=sys.stderr)
     return 0
 
 
