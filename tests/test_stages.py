@@ -188,3 +188,13 @@ def test_first_name_list_is_what_its_build_script_writes():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.OUT.read_text(encoding="utf-8") == module.render()
+
+
+def test_a_titled_person_inside_an_organisation_mention_is_the_person():
+    from quellenlage.stages.entities import _gazetteer, _titled_person
+
+    text = "Fed Chair Jerome Powell spoke. Morgan Stanley fell. Bank of America said so."
+    gaz = _gazetteer("en")
+    assert _titled_person(text, (0, 23, "ORG"), gaz) == (10, 23, "PER")
+    assert _titled_person(text, (31, 45, "ORG"), gaz) == (31, 45, "ORG")  # no title before "Morgan"
+    assert _titled_person(text, (52, 67, "ORG"), gaz) == (52, 67, "ORG")

@@ -160,6 +160,30 @@ def _wider_name(gaz: _Gaz, text: str, start: int, end: int, label: str, inner: l
     return bool(rest) and all(w in gaz.first_names or w.lower() in _CONNECT for w in rest)
 
 
+def _titled_person(text: str, span: tuple[int, int, str], gaz: _Gaz) -> tuple[int, int, str]:
+    """A model mention of an organisation or place that ends in "<title> <first name> <surname>"
+    is that person ("Fed Chair Jerome Powell" -> "Jerome Powell", PER)."""
+    start, end, label = span
+    if label == "PER":
+        return span
+    toks = tokenize(text, start, end)
+    words = [text[a:b] for a, b in toks]
+    for j in range(1, len(words) - 1):
+        if (words[j - 1] in gaz.titles and _is_first_name(gaz, words[j]) and len(words) - j <= 3
+                and all(_CAP.match(w) for w in words[j + 1:])):
+            return toks[j][0], end, "PER"
+    return span
+
+
+def _is_first_name(gaz: _Gaz, word: str) -> bool:
+    return word in gaz.first_names or word in _census_first_names()
+
+
+@lru_cache(maxsize=1)
+def _census_first_names() -> frozenset[str]:
+    return frozenset(row[0] for row in table("en", "first_names_gender") if row)
+
+
 def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: str) -> list[int]:
     """Cluster ids for ``(start, end, label, surface)`` mentions (in document order).
 
@@ -265,7 +289,7 @@ class EntitiesStage:
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
-                found[sentence.id] = sorted(spans)
+                found[sentence.id] = sorted(_titled_person(doc.text, x, gaz) for x in spans)
         return found, used
 
     @staticmethod
