@@ -198,3 +198,12 @@ def test_a_titled_person_inside_an_organisation_mention_is_the_person():
     assert _titled_person(text, (0, 23, "ORG"), gaz) == (10, 23, "PER")
     assert _titled_person(text, (31, 45, "ORG"), gaz) == (31, 45, "ORG")  # no title before "Morgan"
     assert _titled_person(text, (52, 67, "ORG"), gaz) == (52, 67, "ORG")
+
+
+def test_a_dateline_place_before_a_news_agency_is_a_place():
+    from quellenlage.stages.entities import _dateline_place
+
+    assert _dateline_place("WASHINGTON (Reuters) - The Fed", (0, 10, "ORG")) == (0, 10, "LOC")
+    assert _dateline_place("FLINT, Mich., Oct. 4 (UPI) — Former", (0, 5, "ORG")) == (0, 5, "LOC")
+    assert _dateline_place("Text.\nNATO (Reuters) said on Monday", (6, 10, "ORG")) == (6, 10, "ORG")  # no dash
+    assert _dateline_place("The NATO (Reuters) - x", (4, 8, "ORG")) == (4, 8, "ORG")  # not at a line start

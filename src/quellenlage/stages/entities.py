@@ -175,6 +175,18 @@ def _titled_person(text: str, span: tuple[int, int, str], gaz: _Gaz) -> tuple[in
     return span
 
 
+_DATELINE_REST = re.compile(r"(?:,[^\n(]{1,40}?)?\s*\((?:[A-Za-z]+(?:[ /][A-Za-z]+)?)\)\s*[-–—]")
+
+
+def _dateline_place(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A capitalised place at the start of a line before a news agency is a place, not an
+    organisation: "WASHINGTON (Reuters) -", "FLINT, Mich., Oct. 4 (UPI) —"."""
+    start, end, label = span
+    if label == "LOC" or not text[start:end].isupper() or (start and text[start - 1] != "\n"):
+        return span
+    return (start, end, "LOC") if _DATELINE_REST.match(text, end) else span
+
+
 def _is_first_name(gaz: _Gaz, word: str) -> bool:
     return word in gaz.first_names or word in _census_first_names()
 
@@ -289,7 +301,7 @@ class EntitiesStage:
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
-                found[sentence.id] = sorted(_titled_person(doc.text, x, gaz) for x in spans)
+                found[sentence.id] = sorted(_dateline_place(doc.text, _titled_person(doc.text, x, gaz)) for x in spans)
         return found, used
 
     @staticmethod
