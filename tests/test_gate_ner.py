@@ -1,6 +1,9 @@
 """Accuracy gate of the NER models: recompute the figures in quality/ner.json.
 
 - the shipped German model on Universal NER German PUD (never trained on: a held-out score);
+- the shipped German model on tests/fixtures/ner/contemporary_de.tsv (hand-labelled contemporary
+  news and forum sentences written for the project, never trained on: a held-out score on the kind
+  of text users analyse);
 - the shipped models on their own training data (GermEval dev, UNER EWT dev): a fit check that
   catches a model file that no longer matches the feature code;
 - retraining with the training code on a fixed split and scoring the held-out part (GermEval dev
@@ -39,6 +42,11 @@ def _check(name: str, result: dict) -> None:
 def test_gate_de_shipped_on_uner_pud(shared_data: Path):
     sents = read_columns(shared_data / "uner" / "de-pud" / "de_pud-ud-test.iob2")
     _check("de_shipped_uner_pud_heldout", evaluate_sentences(load_tagger("de"), sents))
+
+
+def test_gate_de_shipped_on_contemporary_fixture():
+    sents = read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_de.tsv")
+    _check("de_shipped_contemporary_fixture", evaluate_sentences(load_tagger("de"), sents))
 
 
 def test_gate_shipped_fit(shared_data: Path):

@@ -267,6 +267,24 @@ def test_evaluate_folder_germeval_and_iob2(tmp_path: Path):
     json.dumps(report)
 
 
+def test_contemporary_fixture_matches_its_source():
+    """tests/fixtures/ner/contemporary_de.tsv (gated in test_gate_ner.py) is the build of its marked
+    source: every sentence, token and label as written there, the labels from GermEval's set."""
+    import importlib.util
+
+    folder = Path(__file__).parent / "fixtures" / "ner"
+    spec = importlib.util.spec_from_file_location("build_fixture", folder / "build_fixture.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    lines = [line for line in (folder / "contemporary_de.marked").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    sents = read_columns(folder / "contemporary_de.tsv")
+    assert [(s.tokens, s.tags) for s in sents] == [build.convert(line) for line in lines]
+    labels = {tag[2:] for s in sents for tag in s.tags if tag != "O"}
+    assert labels <= {f"{k}{v}" for k in ("PER", "ORG", "LOC", "OTH") for v in ("", "deriv", "part")}
+    assert len(sents) >= 60 and {"PER", "ORG", "LOC", "OTH", "ORGpart", "LOCderiv"} <= labels
+
+
 def test_evaluate_errors(tmp_path: Path):
     with pytest.raises(DataError):
         evaluate_folder(tmp_path / "missing")
