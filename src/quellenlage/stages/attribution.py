@@ -38,6 +38,9 @@ _DE_SEPARABLE_PAIRS = {"teil": "mit", "gabe": "an", "gab": "an", "gibt": "an", "
 _DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu)\s*[.!?]?[\"“”»«]*\s*$")
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
+# The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
+_DE_AUXILIARY = re.compile(r"\s+(?:hat|haben|habe|hatte|hatten|hätte|hätten)\b")
+_DE_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?]|$)")
 # How many sentences back a pronoun speaker ("he said") may find the person named last.
 PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
@@ -274,6 +277,15 @@ class AttributionStage:
                 cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
                          if _DE_SEPARABLE_PAIRS[m.group(0).lower()[:4]] == particle.group(1).lower()]
         for m in cues:
+            # perfect tense, the participle closing the clause: "Habeck hat im Interview mit dem
+            # Deutschlandfunk gesagt, die Preise seien ..."
+            if lang == "de" and len(m.group(0).strip()) > 3 and _DE_CLAUSE_END.match(text, m.end()):
+                subject = [(ms, me) for ms, me, _e in mentions if start <= ms and me <= m.start()
+                           and _DE_AUXILIARY.match(text, me) and not re.search(r"[.;:«»\"“”„]", text[me:m.start()])]
+                if subject:
+                    ms, me = subject[-1]
+                    return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
+                                       source_start=ms, source_end=me)
             for ms, me, entity in mentions:
                 if not (start <= ms and me <= end):
                     continue

@@ -236,7 +236,7 @@ def _model_tagger(lang: str):
 
 
 ENTITY_BACKENDS = ("auto", "model", "rules")
-_LEADING = re.compile(r"^(?:(?:der|die|das|des|dem|den|the)\s+|[\W_]+)", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:der|die|das|des|dem|den|the|laut|gemäß)\s+|[\W_]+)", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[^\w.]+|\s+)$")
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{2})['’]s$")
 

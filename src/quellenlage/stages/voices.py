@@ -13,7 +13,12 @@ The relay is followed as a small state machine over the sentences:
 - "Aber zurück zur Übersetzung" is meta and resumes relayed mode; the sentences just before it
   that were not paraphrase are then known to be the writer's own and become ``author``;
 - an evaluation of the relayed text ("Stimmt hier jedes Detail?") ends the relay;
-- quoted forum posts (lines starting with ">" after "X schrieb:") are relayed in X's voice.
+- quoted forum posts (lines starting with ">" after "X schrieb:") are relayed in X's voice; without
+  ">" marks (web exports), the rest of the header's paragraph, or the next paragraph where the
+  header ("Zitat von X:") stands alone, is the quoted post;
+- a relay whose first sentence opens with a quotation mark is that quotation: the first paragraph
+  after it that does not open with one is the writer's again ("Hier ein Auszug: "..." Also bitte
+  erst informieren").
 A first person inside relayed text is the relayed author's, not the writer's: the voice of a
 relayed sentence is the cited source.
 """
@@ -32,6 +37,8 @@ _QUOTE_HEADER = re.compile(
     r"(?:\s+(?:am|on)\s+[^\n]{1,40}?)?)\s*:\s*$", re.IGNORECASE)
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>|&gt;)")
 _WORDS = re.compile(r"\w+")
+_FORUM_HEADER = re.compile(r"(?i)\b(?:zitat|schrieb|schreibt|wrote|writes)\b")
+_OPENING_QUOTE = re.compile(r"^\s*[\"„“«»‚‘']")
 
 
 def _surnames(name: str | None) -> list[str]:
@@ -84,14 +91,22 @@ class VoicesStage:
 
         mode = "author"
         quote_voice: Source | None = None
+        header_paragraph = None  # the paragraph of a quoted post's header ("Zitat von X:")
+        quoted_paragraph = None  # the paragraph right after a header that stands alone: the quote
         current_paragraph = None
         paraphrase_paragraph = None
+        quotation_relay = None  # True while the relay so far is one quotation in quotation marks
         for i, s in enumerate(sentences):
             lang = s.language
             t = s.text
             if s.paragraph != current_paragraph:
+                if quoted_paragraph == "next":
+                    quoted_paragraph = s.paragraph
                 current_paragraph = s.paragraph
-                quote_voice = None if not _QUOTE_PREFIX.match(t) else quote_voice
+                if not _QUOTE_PREFIX.match(t) and s.paragraph not in (header_paragraph, quoted_paragraph):
+                    quote_voice = None
+                if mode == "relayed" and quotation_relay and not _OPENING_QUOTE.match(t):
+                    mode = "author"  # a quoted excerpt was the whole relay ("Hier ein Auszug: "...")
             role, voice, reason = None, None, ""
             if ELISION.fullmatch(t.strip()):
                 role, reason = "elision", "an elision mark"
@@ -109,7 +124,13 @@ class VoicesStage:
                                      description="author of a quoted post", via=author.id,
                                      mentions=[TextSpan(start=s.start, end=s.start + len(name), text=name)] if name else [])
                 sources.append(quote_voice)
-            elif _QUOTE_PREFIX.match(text[text.rfind("\n", 0, s.start) + 1:s.start + 1]):
+                header_paragraph = s.paragraph
+                last_in_paragraph = i + 1 >= len(sentences) or sentences[i + 1].paragraph != s.paragraph
+                quoted_paragraph = "next" if last_in_paragraph else None
+                if not _FORUM_HEADER.search(t):  # "He said:" in news: only ">" lines are the quote
+                    header_paragraph = quoted_paragraph = None
+            elif _QUOTE_PREFIX.match(text[text.rfind("\n", 0, s.start) + 1:s.start + 1]) or (
+                    quote_voice is not None and s.paragraph in (header_paragraph, quoted_paragraph)):
                 role, reason = "relayed", "inside a quoted post"
                 voice = (quote_voice or ensure_relay_source()).id
             elif phrase_regex(lang, "voices_resume").search(t):
@@ -132,12 +153,15 @@ class VoicesStage:
                 role, reason = "meta", "announces a translation or quotation"
                 ensure_relay_source()
                 mode = "relayed"
+                quotation_relay = None
             elif s.paragraph == paraphrase_paragraph:
                 role, reason = "relayed", "paraphrase of the cited work"
                 voice = ensure_relay_source().id
             elif mode == "relayed":
                 role, reason = "relayed", "inside the relayed text"
                 voice = ensure_relay_source().id
+                if quotation_relay is None:  # the relay's first sentence: a quotation on its own?
+                    quotation_relay = bool(_OPENING_QUOTE.match(t))
             else:
                 role, reason = "author", "the writer's own words"
             if role == "author":
