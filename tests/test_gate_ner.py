@@ -1,9 +1,9 @@
 """Accuracy gate of the NER models: recompute the figures in quality/ner.json.
 
 - the shipped German model on Universal NER German PUD (never trained on: a held-out score);
-- the shipped German model on tests/fixtures/ner/contemporary_de.tsv (hand-labelled contemporary
-  news and forum sentences written for the project, never trained on: a held-out score on the kind
-  of text users analyse);
+- the shipped German and English models on tests/fixtures/ner/contemporary_de.tsv and
+  contemporary_en.iob2 (hand-labelled contemporary news and forum sentences written for the
+  project, never trained on: a held-out score on the kind of text users analyse);
 - the shipped models on their own training data (GermEval dev, UNER EWT dev): a fit check that
   catches a model file that no longer matches the feature code;
 - retraining with the training code on a fixed split and scoring the held-out part (GermEval dev
@@ -47,6 +47,11 @@ def test_gate_de_shipped_on_uner_pud(shared_data: Path):
 def test_gate_de_shipped_on_contemporary_fixture():
     sents = read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_de.tsv")
     _check("de_shipped_contemporary_fixture", evaluate_sentences(load_tagger("de"), sents))
+
+
+def test_gate_en_shipped_on_contemporary_fixture():
+    sents = read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_en.iob2")
+    _check("en_shipped_contemporary_fixture", evaluate_sentences(load_tagger("en"), sents))
 
 
 def test_gate_shipped_fit(shared_data: Path):

@@ -268,8 +268,9 @@ def test_evaluate_folder_germeval_and_iob2(tmp_path: Path):
 
 
 def test_contemporary_fixture_matches_its_source():
-    """tests/fixtures/ner/contemporary_de.tsv (gated in test_gate_ner.py) is the build of its marked
-    source: every sentence, token and label as written there, the labels from GermEval's set."""
+    """tests/fixtures/ner/contemporary_de.tsv and contemporary_en.iob2 (gated in test_gate_ner.py) are
+    the builds of their marked sources: every sentence, token and label as written there, the labels
+    from GermEval's set (German) and Universal NER's (English)."""
     import importlib.util
 
     folder = Path(__file__).parent / "fixtures" / "ner"
@@ -283,6 +284,11 @@ def test_contemporary_fixture_matches_its_source():
     labels = {tag[2:] for s in sents for tag in s.tags if tag != "O"}
     assert labels <= {f"{k}{v}" for k in ("PER", "ORG", "LOC", "OTH") for v in ("", "deriv", "part")}
     assert len(sents) >= 60 and {"PER", "ORG", "LOC", "OTH", "ORGpart", "LOCderiv"} <= labels
+    en_lines = [line for line in (folder / "contemporary_en.marked").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    en = read_columns(folder / "contemporary_en.iob2")
+    assert [(s.tokens, s.tags) for s in en] == [build.convert(line) for line in en_lines]
+    assert {tag[2:] for s in en for tag in s.tags if tag != "O"} == {"PER", "ORG", "LOC"} and len(en) >= 60
 
 
 def test_evaluate_errors(tmp_path: Path):
