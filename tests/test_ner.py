@@ -316,3 +316,13 @@ def test_cli_evaluate_ner(tmp_path: Path):
     assert report["sentences"] == 1 and "per_label" in report
     result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path / "nope")])
     assert result.exit_code == 7
+
+
+def test_segments_do_not_end_at_an_initial():
+    from quellenlage.ner.tagger import _segments
+    from quellenlage.tokenize import tokenize
+
+    text = "George W. Bush spoke. Then he left."
+    offsets = tokenize(text)
+    pieces = [text[offsets[a][0]:offsets[b - 1][1]] for a, b in _segments(text, offsets)]
+    assert pieces == ["George W. Bush spoke.", "Then he left."]

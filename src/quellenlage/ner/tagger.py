@@ -178,7 +178,7 @@ def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]
             gap = text[e:offsets[i + 1][0]]
             if "\n" in gap:
                 end_here = True
-            elif text[s:e] in _SENTENCE_END and gap:
+            elif text[s:e] in _SENTENCE_END and gap and not _initial_before(text, offsets, i):
                 end_here = True
         if end_here or i + 1 - lo >= _MAX_SENTENCE:
             segs.append((lo, i + 1))
@@ -186,6 +186,14 @@ def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]
     if lo < n:
         segs.append((lo, n))
     return segs
+
+
+def _initial_before(text: str, offsets: list[tuple[int, int]], i: int) -> bool:
+    """Whether the "." at token i closes an initial ("Mary J. Blige", "George W. Bush")."""
+    if i == 0 or text[offsets[i][0]:offsets[i][1]] != "." or offsets[i - 1][1] != offsets[i][0]:
+        return False
+    s, e = offsets[i - 1]
+    return e - s == 1 and text[s].isupper() and i + 1 < len(offsets) and text[offsets[i + 1][0]].isupper()
 
 
 @functools.lru_cache(maxsize=None)
