@@ -179,14 +179,18 @@ class AttributionStage:
 
     @staticmethod
     def _pronoun_speaker(sentence: str, lang: str) -> str | None:
-        """The cue where a personal pronoun is the subject of the sentence's verb of saying, at
+        """The cue where a personal pronoun is the subject of the sentence's verb of saying: at
         its start or right after a closing quotation mark ('"...," he said.', "He added: ...",
-        '"...", sagte er.', "Er betonte, ..."), else None. Not "Sanders, who ..., said he may
-        come" or "where he says" (the pronoun belongs to another clause there)."""
+        '"...", sagte er.', "Er betonte, ..."), or between commas or closing the sentence ("To
+        prevent problems, he said, officials ...", "..., she said."); else None. Not "Sanders,
+        who ..., said he may come" or "where he says" (the pronoun belongs to another clause)."""
         verbs = phrase_regex(lang, "attribution_verbs").pattern
         pronoun = r"(?:he|she)" if lang == "en" else r"(?:er|sie)"
         lead = r"(?:^\s*|[\"”“»«’‘]\s*[,.]?\s+|[\"”“»«’‘],\s*)"
         m = re.search(rf"(?i){lead}({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)", sentence)
+        if m is None:  # parenthetical or closing: "To prevent problems, he said, officials ...", "..., she said."
+            m = re.search(rf"(?i),\s+({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)(?:\s*,|\s*[.!?]?[\"”“»«’‘]*\s*$)",
+                          sentence)
         return m.group(1) if m else None
 
     @staticmethod
