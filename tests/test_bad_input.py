@@ -107,3 +107,10 @@ def test_batch_records_failures_and_goes_on(tmp_path):
     records = [json.loads(x) for x in lines]
     assert "claims" in records[0] and "claims" in records[2]
     assert records[1]["error"]["code"] == "Q101" and records[1]["input"] == str(empty)
+
+
+def test_a_long_one_line_text_is_text_not_a_file_name():
+    sentence = "Der Minister sagte am Montag, dass die Regierung die Hilfen verlängern werde. " * 5
+    assert len(sentence.encode()) > 255 and "\n" not in sentence
+    report = quellenlage.analyze(sentence, lang="de")
+    assert len(report.sentences) == 5

@@ -82,13 +82,22 @@ def document_from_text(text: str, *, url: str | None = None, lang: str | None = 
     return Document(text=text, meta=meta)
 
 
+def _is_file(name: str) -> bool:
+    """Whether a one-line string names an existing file (a long sentence is no file name: the OS
+    refuses names over 255 bytes with an error, and a NUL byte raises too)."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def load_document(source: str | Path | bytes, *, allow_private: bool = False,
                   max_bytes: int = DEFAULT_MAX_BYTES, **options) -> Document:
     """A Document from a path, a URL, raw bytes, or text given directly."""
     if isinstance(source, bytes):
         return document_from_bytes(source, **options)
     if isinstance(source, Path) or (isinstance(source, str) and (is_url(source) or (
-            "\n" not in source and len(source) < 4096 and Path(source).is_file()))):
+            "\n" not in source and len(source) < 4096 and _is_file(source)))):
         data, declared, final_url = read_source(source, allow_private=allow_private, max_bytes=max_bytes)
         return document_from_bytes(data, declared=declared, url=final_url, **options)
     return document_from_text(source, **options)
