@@ -31,7 +31,7 @@ def test_json_output_validates_against_the_published_schema():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     for c in data["claims"]:
         assert data["text"][c["start"]:c["end"]] == c["text"]
         for q in c["quantities"]:

@@ -207,3 +207,28 @@ def test_a_dateline_place_before_a_news_agency_is_a_place():
     assert _dateline_place("FLINT, Mich., Oct. 4 (UPI) — Former", (0, 5, "ORG")) == (0, 5, "LOC")
     assert _dateline_place("Text.\nNATO (Reuters) said on Monday", (6, 10, "ORG")) == (6, 10, "ORG")  # no dash
     assert _dateline_place("The NATO (Reuters) - x", (4, 8, "ORG")) == (4, 8, "ORG")  # not at a line start
+
+
+@pytest.mark.parametrize("lang, text, source", [
+    ("en", "The Indiana governor said Democrats are to blame.", "The Indiana governor"),
+    ("en", '"We will win," said the campaign manager.', "the campaign manager"),
+    ("de", "Die Polizei sagte, es gebe keine Verletzten.", "Die Polizei"),
+    ("de", "Ein Sprecher des Ministeriums sagte, man prüfe den Fall.", "Ein Sprecher des Ministeriums"),
+])
+def test_described_sources(lang, text, source):
+    claim = analyze(text, lang=lang).claims[0]
+    assert (claim.attribution.type, claim.attribution.source_text) == ("described", source)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The United States and China signed the deal."),  # "States" is no verb of saying
+    ("en", "The registration issue was first reported by a newspaper."),
+    ("en", "The ethnic vote in several battleground states could be decisive."),
+])
+def test_no_described_source(lang, text):
+    assert analyze(text, lang=lang).claims[0].attribution.type != "described"
+
+
+def test_a_german_object_before_a_participle_is_no_source():
+    claim = analyze("Die einzigen, die die Wahrheit gesagt haben, waren die beiden Frauen.", lang="de").claims[0]
+    assert claim.attribution.type != "described"

@@ -15,12 +15,14 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: attribution type and source kind "described"
 
 Role = Literal["author", "relayed", "meta", "elision", "citation", "boilerplate"]
-SourceKind = Literal["author", "cited_work", "person", "organisation", "anonymous"]
+SourceKind = Literal["author", "cited_work", "person", "organisation", "anonymous", "described"]
 EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
-AttributionType = Literal["named", "anonymous", "relayed", "author", "none"]
+# "described": a source the text identifies by a description, not a name ("the Indiana governor
+# said", "Die Bank teilte mit"); "anonymous": one it keeps unnamed on purpose ("officials said").
+AttributionType = Literal["named", "anonymous", "described", "relayed", "author", "none"]
 HedgeKind = Literal["speculative", "uncertain", "reportative", "question"]
 
 

@@ -1,8 +1,9 @@
 """attribution: who each sentence's claim is attributed to, and by which cue.
 
 Types: ``named`` ("Felix Kulov hat geschildert", "X sagte", "according to X", "laut X"),
-``anonymous`` ("gemäß einer hochrangigen Quelle", "laut Insidern", "sources said"), ``relayed``
-(the cited author of relayed text), ``author`` (the writer), ``none``.
+``anonymous`` ("gemäß einer hochrangigen Quelle", "laut Insidern", "sources said"), ``described``
+(identified by a description, not a name: "The Indiana governor said", "Die Bank teilte mit"),
+``relayed`` (the cited author of relayed text), ``author`` (the writer), ``none``.
 
 Cues: verbs of saying next to a PER/ORG entity, source prepositions ("laut", "gemäß", "zufolge",
 "according to") with their noun phrase, anonymous nouns (Quelle, Insider, officials) without a
@@ -41,6 +42,23 @@ _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s
 # The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
 _DE_AUXILIARY = re.compile(r"\s+(?:hat|haben|habe|hatte|hatten|hätte|hätten)\b")
 _DE_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?]|$)")
+# A description as the source: a determiner or possessive, then a noun ("the Indiana governor",
+# "Several cast members", "Die Bank", "Ein Sprecher des Ministeriums").
+_DESCRIBED = {
+    "en": re.compile(r"^(?:the|a|an|this|that|these|those|his|her|its|their|our|several|many|some|most|"
+                     r"two|three|four|five|other)\s+\S", re.IGNORECASE),
+    "de": re.compile(r"^(?i:der|die|das|ein|eine|einer|sein|seine|ihr|ihre|dessen|deren|mehrere|viele|einige|"
+                     r"zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
+}
+_EN_DESCRIBED_AFTER = re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)",
+                                 re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"[\"“”„«»]")
+# Cue words that are nouns as often as verbs, and words a subject description does not hold
+# (an auxiliary: "The registration issue was first reported by", a preposition's "to").
+_NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "say", "so", "wie", "zitiert"})
+_NOT_IN_DESCRIPTION = re.compile(
+    r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
+    r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu)\b")
 # How many sentences back a pronoun speaker ("he said") may find the person named last.
 PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
@@ -138,6 +156,14 @@ class AttributionStage:
                                      description=f"named in the text ({att.cue})", via=via)
                         sources.append(src)
                         source_by_entity[key] = src
+                elif att.type == "described":
+                    key = "described:" + (att.source_text or "").lower()
+                    src = source_by_entity.get(key)
+                    if src is None:
+                        src = Source(id=doc.next_id("S"), kind="described", name=att.source_text or "a described source",
+                                     description=f"described, not named, in the text ({att.cue})", via=via)
+                        sources.append(src)
+                        source_by_entity[key] = src
                 else:
                     src = Source(id=doc.next_id("S"), kind="anonymous", name=att.source_text or "an unnamed source",
                                  description=f"anonymous source ({att.cue})", via=via)
@@ -164,7 +190,7 @@ class AttributionStage:
                 if att.type == "named" and att.source else None
             if person is not None:
                 persons.append((index, att, _gender(person.name)))
-            previous = att if att.type in ("named", "anonymous") else None
+            previous = att if att.type in ("named", "anonymous", "described") else None
             previous_paragraph = s.paragraph
         # "Das teilte Sprecher X am Freitag mit." names the source of the sentence before it too.
         for before, s in zip(sentences, sentences[1:]):
@@ -313,4 +339,23 @@ class AttributionStage:
                 found = classify(speaker[0], speaker[1], f"{cue_text} ({label}, model)")
                 if found is not None:
                     return found
+        # 4. A described subject right before a verb of saying: "The Indiana governor said",
+        # "Die Bank teilte mit", or after it in English: '"...," said the spokesman.'
+        described = _DESCRIBED[lang]
+        for m in cues:
+            if m.group(0)[:1].isupper() or m.group(0).lower() in _NOT_DESCRIBED_CUES \
+                    or (lang == "de" and m.group(0).lower().startswith("ge")):
+                continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
+            np_start, np_end = _np_before(text, start, m.start())
+            phrase = text[np_start:np_end].strip()
+            if not re.search(r"\w", phrase):  # nothing before the verb but a quotation's end
+                after = _EN_DESCRIBED_AFTER.match(text, m.end(), end) if lang == "en" else None
+                if after is None or not _QUOTE_MARK.search(text[max(start, m.start() - 4):m.start()]):
+                    continue
+                np_start, np_end = after.span(1)
+                phrase = after.group(1)
+            if (described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
+                    and not _NOT_IN_DESCRIPTION.search(phrase)):
+                return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
+                                   source_start=np_start, source_end=np_start + len(phrase))
         return None

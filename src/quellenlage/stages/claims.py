@@ -84,6 +84,9 @@ class ClaimsStage:
         elif att.type == "anonymous":
             active["anonymous"] = 1
             reasons.append(f"attributed to an anonymous source: {att.source_text}")
+        elif att.type == "described":
+            active["named"] = 1  # a source one can identify and ask, as a named one
+            reasons.append(f"attributed to a source described, not named: {att.source_text}")
         elif att.type == "relayed":
             reasons.append(f"relayed from {att.source_text}")
         for h in facts["hedges"]:
