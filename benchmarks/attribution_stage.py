@@ -1,0 +1,99 @@
+"""Sentence-level accuracy of `analyze`'s attribution on PolNeAR dev (English political news).
+
+The attributor model has its own span metric (`quellenlage evaluate attribution`); this measures
+what a reader sees: does a sentence's claim name the source that PolNeAR's annotators gave for it?
+
+- gold: the attributions whose Content covers at least half of the sentence's characters;
+- right: the claim's attribution is named/anonymous/described and its source text shares a word
+  (3+ letters, case-folded) with a gold Source text;
+- sentences whose gold sources are all pronouns ("he", "she") are counted apart: the stage names
+  the person (or nobody), so word overlap cannot judge them;
+- false: a named/anonymous/described attribution on a sentence without gold (PolNeAR leaves some
+  attributions unannotated, so this overstates the errors).
+
+    python benchmarks/attribution_stage.py [--data ../shared/data] [--docs 80]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her"}
+SOURCED = ("named", "anonymous", "described")
+
+
+def gold_attributions(path: Path) -> list[tuple[int, int, str | None]]:
+    """(content start, content end, source text) per attribution of a brat .ann file."""
+    spans, out = {}, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            tid, rest, txt = line.split("\t", 2)
+            kind, rng = rest.split(" ", 1)
+            parts = [tuple(map(int, p.split())) for p in rng.split(";")]
+            spans[tid] = (parts[0][0], parts[-1][1], txt)
+        elif line.startswith("E"):
+            roles = dict(x.split(":") for x in line.split("\t")[1].split())
+            content, source = spans.get(roles.get("Content")), spans.get(roles.get("Source"))
+            if content:
+                out.append((content[0], content[1], source[2] if source else None))
+    return out
+
+
+def _words(text: str | None) -> set[str]:
+    return {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", text or "") if len(w) > 2}
+
+
+def measure(files: list[Path], ann_dir: Path, **options) -> Counter:
+    import quellenlage
+
+    c: Counter = Counter()
+    for f in files:
+        gold_all = gold_attributions(next(ann_dir.glob(f.stem + "*.ann")))
+        report = quellenlage.analyze(f.read_text(encoding="utf-8"), lang="en", input_format="text", **options)
+        by_id = {s.id: s for s in report.sentences}
+        for claim in report.claims:
+            s = by_id[claim.sentence_id]
+            need = 0.5 * max(1, s.end - s.start)
+            gold = [src for a, b, src in gold_all if min(b, s.end) - max(a, s.start) >= need]
+            sourced = claim.attribution.type in SOURCED
+            if not gold:
+                c["no gold"] += 1
+                c["false"] += sourced
+            elif all((g or "").strip().lower() in PRONOUNS for g in gold):
+                c["pronoun gold"] += 1
+                c["pronoun gold, sourced"] += sourced
+            else:
+                c["gold"] += 1
+                c["sourced"] += sourced
+                c["right"] += sourced and any(_words(claim.attribution.source_text) & _words(g) for g in gold)
+    return c
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--docs", type=int, default=80)
+    args = parser.parse_args()
+    dev = args.data / "polnear" / "dev"
+    if not dev.is_dir():
+        sys.exit(f"PolNeAR dev not found under {args.data} (pass --data)")
+    files = sorted((dev / "text").glob("*.txt"))[: args.docs]
+    print(f"PolNeAR dev, {len(files)} documents\n")
+    print("| pipeline | sentences with a (non-pronoun) gold source | right source | precision | "
+          "pronoun-source sentences given a speaker | sourced without gold |")
+    print("|---|---|---|---|---|---|")
+    for name, options in (("default", {}), ("rules only", {"entities": "rules", "scorer": "features"})):
+        c = measure(files, dev / "attributions", **options)
+        flagged = c["sourced"] + c["false"]
+        print(f"| {name} | {c['gold']} | {c['right']} ({c['right'] / max(1, c['gold']):.3f}) | "
+              f"{c['right'] / max(1, flagged):.3f} | {c['pronoun gold, sourced']} of {c['pronoun gold']} | "
+              f"{c['false']} of {c['no gold']} |")
+
+
+if __name__ == "__main__":
+    main()
