@@ -232,3 +232,17 @@ def test_no_described_source(lang, text):
 def test_a_german_object_before_a_participle_is_no_source():
     claim = analyze("Die einzigen, die die Wahrheit gesagt haben, waren die beiden Frauen.", lang="de").claims[0]
     assert claim.attribution.type != "described"
+
+
+def test_transcript_turns_are_their_speakers():
+    text = ("Transcript of the first debate\n\n"
+            "WALLACE: Do you really see those two as equivalent? I am asking you.\n"
+            "TRUMP: Well, I think so. We have 20 trillion dollars in debt.\n"
+            "UPDATE: This transcript was corrected on Monday.\n"
+            "FIX IS IN: moderators ignore the scandals.\n")
+    report = analyze(text, lang="en")
+    got = {c.text: (c.attribution.type, c.attribution.source_text) for c in report.claims}
+    assert got["I am asking you."] == ("named", "Wallace")
+    assert got["We have 20 trillion dollars in debt."] == ("named", "Trump")
+    assert got["UPDATE: This transcript was corrected on Monday."][0] == "author"
+    assert got["FIX IS IN: moderators ignore the scandals."][0] == "author"

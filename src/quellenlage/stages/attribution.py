@@ -3,7 +3,8 @@
 Types: ``named`` ("Felix Kulov hat geschildert", "X sagte", "according to X", "laut X"),
 ``anonymous`` ("gemäß einer hochrangigen Quelle", "laut Insidern", "sources said"), ``described``
 (identified by a description, not a name: "The Indiana governor said", "Die Bank teilte mit"),
-``relayed`` (the cited author of relayed text), ``author`` (the writer), ``none``.
+``relayed`` (the cited author of relayed text), ``author`` (the writer), ``none``. In a transcript,
+a line opening with a speaker label in capitals ("WALLACE: ...") gives that speaker's turn.
 
 Cues: verbs of saying next to a PER/ORG entity, source prepositions ("laut", "gemäß", "zufolge",
 "according to") with their noun phrase, anonymous nouns (Quelle, Insider, officials) without a
@@ -59,6 +60,18 @@ _NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "say", "so", "wi
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
     r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu)\b")
+# Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a paragraph start); headings in
+# capitals that are not speakers are left out.
+TURN_CUE = "speaker label (transcript turn)"
+_TURN_LABEL = re.compile(r"^[ \t]*(?P<label>[A-ZÄÖÜ][A-ZÄÖÜ'’.-]+(?:[ ][A-ZÄÖÜ][A-ZÄÖÜ'’.-]+){0,2})[ \t]*:[ \t]+\S",
+                         re.MULTILINE)
+_NOT_SPEAKERS = frozenset({
+    "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "PS", "P.S",
+    "READ MORE", "RELATED", "VIDEO", "PHOTO", "PHOTOS", "SOURCE", "SOURCES", "LINK", "ANALYSIS", "OPINION",
+    "FACT CHECK", "CORRECTION", "HINWEIS", "ZITAT", "QUELLE", "QUELLEN", "FAZIT", "FOTO", "MEHR", "NACHTRAG",
+    "EILMELDUNG", "KOMMENTAR", "TL;DR", "TLDR", "Q", "A", "FAQ", "USA", "EU", "UN", "UK"})
+_HEADLINE_WORDS = frozenset({"IS", "ARE", "IN", "OF", "THE", "AND", "TO", "FOR", "ON", "A", "AN", "WITH", "AT",
+                             "IST", "UND", "DER", "DIE", "DAS", "IM", "MIT", "FÜR", "VON", "ZU"})
 # How many sentences back a pronoun speaker ("he said") may find the person named last.
 PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
@@ -136,6 +149,11 @@ class AttributionStage:
         previous: Attribution | None = None
         previous_paragraph = None
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
+        turns = self._turn_labels(doc)
+        persons_by_surname: dict[str, list] = {}
+        for e in doc.layer("entities"):
+            if e.label == "PER" and " " in e.name:
+                persons_by_surname.setdefault(e.name.split()[-1].lower(), []).append(e)
         for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
                 previous = None
@@ -143,11 +161,14 @@ class AttributionStage:
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
-            att = self._explicit(doc, s, lang, mentions[lo:hi], speech_spans)
+            turn = next((t for t in turns if t[0] <= s.start < t[1]), None) if turns else None
+            att = turn[2].model_copy() if turn else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans)
             if att is not None:
                 via = s.voice or author.id
                 if att.type == "named":
                     entity = next((e for ms, me, e in mentions if ms < att.source_end and att.source_start < me), None)
+                    if entity is None and att.cue == TURN_CUE:  # "WALLACE:" -> Chris Wallace
+                        entity = next((e for e in persons_by_surname.get(att.source_text.lower(), [])), None)
                     key = entity.id if entity else att.source_text
                     src = source_by_entity.get(key)
                     if src is None:
@@ -202,6 +223,26 @@ class AttributionStage:
         doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
         doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
         return doc
+
+    @staticmethod
+    def _turn_labels(doc: Document) -> list[tuple[int, int, Attribution]]:
+        """Speaker turns of a transcript: from a line that opens with a name in capitals and a
+        colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line or
+        blank line; ``(start, end, attribution)`` in text order."""
+        text = doc.text
+        labels = list(_TURN_LABEL.finditer(text))  # "UPDATE:" is no speaker but ends a turn
+        out = []
+        for i, m in enumerate(labels):
+            words = m.group("label").strip(".").upper().split()
+            if " ".join(words) in _NOT_SPEAKERS or any(w in _HEADLINE_WORDS for w in words):
+                continue  # "UPDATE:", a headline in capitals ("FIX IS IN: ...")
+            stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+            blank = text.find("\n\n", m.end(), stop)
+            label = m.group("label")
+            out.append((m.start("label"), blank if blank >= 0 else stop, Attribution(
+                type="named", source_text=label.title() if label.isupper() else label, cue=TURN_CUE,
+                source_start=m.start("label"), source_end=m.end("label"))))
+        return out
 
     @staticmethod
     def _pronoun_speaker(sentence: str, lang: str) -> str | None:
