@@ -60,7 +60,7 @@ _NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "say", "so", "wi
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
     r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu)\b")
-# Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a paragraph start); headings in
+# Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
 _TURN_LABEL = re.compile(r"^[ \t]*(?P<label>[A-ZÄÖÜ][A-ZÄÖÜ'’.-]+(?:[ ][A-ZÄÖÜ][A-ZÄÖÜ'’.-]+){0,2})[ \t]*:[ \t]+\S",
@@ -150,6 +150,7 @@ class AttributionStage:
         previous_paragraph = None
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
         turns = self._turn_labels(doc)
+        turn_starts = [t[0] for t in turns]
         persons_by_surname: dict[str, list] = {}
         for e in doc.layer("entities"):
             if e.label == "PER" and " " in e.name:
@@ -161,7 +162,8 @@ class AttributionStage:
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
-            turn = next((t for t in turns if t[0] <= s.start < t[1]), None) if turns else None
+            k = bisect.bisect_right(turn_starts, s.start) - 1
+            turn = turns[k] if k >= 0 and s.start < turns[k][1] else None
             att = turn[2].model_copy() if turn else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans)
             if att is not None:
                 via = s.voice or author.id
