@@ -142,6 +142,7 @@ class VoicesStage:
                     sentences[j].role_reason = "the writer's own: the text returns to the relay after it"
                     j -= 1
                 mode = "relayed"
+                quotation_relay = None
             elif describe_re is not None and describe_re[lang if lang in describe_re else "en"].search(t):
                 role, reason = "meta", "the writer summarises what the cited author does"
                 paraphrase_paragraph = s.paragraph
