@@ -246,3 +246,15 @@ def test_transcript_turns_are_their_speakers():
     assert got["We have 20 trillion dollars in debt."] == ("named", "Trump")
     assert got["UPDATE: This transcript was corrected on Monday."][0] == "author"
     assert got["FIX IS IN: moderators ignore the scandals."][0] == "author"
+
+
+def test_a_signed_quotation_is_its_signers():
+    text = ("Readers told us what they think.\n"
+            "“Trump scares me. His words make me afraid for the future.” ― Krystal Correa\n"
+            "“The most unqualified child to ever run for president.”― Carla Sanchez.\n")
+    report = analyze(text, lang="en")
+    got = {c.text: (c.attribution.type, c.attribution.source_text) for c in report.claims}
+    assert got["“Trump scares me. His words make me afraid for the future.”"] == ("named", "Krystal Correa")
+    assert got["“The most unqualified child to ever run for president.”"] == ("named", "Carla Sanchez")
+    signature = next(s for s in report.sentences if s.text.startswith("― Krystal"))
+    assert signature.role == "citation"

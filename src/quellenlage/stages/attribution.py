@@ -4,7 +4,8 @@ Types: ``named`` ("Felix Kulov hat geschildert", "X sagte", "according to X", "l
 ``anonymous`` ("gemäß einer hochrangigen Quelle", "laut Insidern", "sources said"), ``described``
 (identified by a description, not a name: "The Indiana governor said", "Die Bank teilte mit"),
 ``relayed`` (the cited author of relayed text), ``author`` (the writer), ``none``. In a transcript,
-a line opening with a speaker label in capitals ("WALLACE: ...") gives that speaker's turn.
+a line opening with a speaker label in capitals ("WALLACE: ...") gives that speaker's turn; a
+quotation signed after a dash ('"..." ― Jacklyn Ashley') is the signer's.
 
 Cues: verbs of saying next to a PER/ORG entity, source prepositions ("laut", "gemäß", "zufolge",
 "according to") with their noun phrase, anonymous nouns (Quelle, Insider, officials) without a
@@ -72,6 +73,8 @@ _NOT_SPEAKERS = frozenset({
     "EILMELDUNG", "KOMMENTAR", "TL;DR", "TLDR", "Q", "A", "FAQ", "USA", "EU", "UN", "UK"})
 _HEADLINE_WORDS = frozenset({"IS", "ARE", "IN", "OF", "THE", "AND", "TO", "FOR", "ON", "A", "AN", "WITH", "AT",
                              "IST", "UND", "DER", "DIE", "DAS", "IM", "MIT", "FÜR", "VON", "ZU"})
+# A quotation signed after a dash: '"..." ― Jacklyn Ashley', "“...”― Carla Sanchez."
+_SIGNATURE = re.compile(r"[\"”“«»]\s*[―—–-]\s*(?P<name>[A-ZÄÖÜ][\w'’.-]+(?:\s+[A-ZÄÖÜ][\w'’.-]+){1,3})\s*\.?\s*$")
 # How many sentences back a pronoun speaker ("he said") may find the person named last.
 PRONOUN_REACH = 4
 _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
@@ -151,6 +154,7 @@ class AttributionStage:
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
         turns = self._turn_labels(doc)
         turn_starts = [t[0] for t in turns]
+        signed: dict[str, Attribution | None] = {}  # paragraph -> its signature ('"..." ― Name')
         persons_by_surname: dict[str, list] = {}
         for e in doc.layer("entities"):
             if e.label == "PER" and " " in e.name:
@@ -162,9 +166,13 @@ class AttributionStage:
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
+            if s.paragraph not in signed:
+                signed[s.paragraph] = self._signature(doc, s.paragraph)
             k = bisect.bisect_right(turn_starts, s.start) - 1
             turn = turns[k] if k >= 0 and s.start < turns[k][1] else None
-            att = turn[2].model_copy() if turn else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans)
+            signature = signed[s.paragraph]
+            att = (turn[2].model_copy() if turn else signature.model_copy() if signature
+                   else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans))
             if att is not None:
                 via = s.voice or author.id
                 if att.type == "named":
@@ -225,6 +233,18 @@ class AttributionStage:
         doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
         doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
         return doc
+
+    @staticmethod
+    def _signature(doc: Document, paragraph_id: str) -> Attribution | None:
+        """A quotation signed with a name after a dash ('"I'm so ashamed ..." ― Jacklyn Ashley',
+        "„...“ – Max Muster") is that person's, every sentence of the paragraph."""
+        p = next((x for x in doc.layer("paragraphs") if x.id == paragraph_id), None)
+        m = _SIGNATURE.search(doc.text, p.start, p.end) if p is not None else None
+        if m is None:
+            return None
+        name = m.group("name").rstrip(".")
+        return Attribution(type="named", source_text=name, cue="signed quotation",
+                           source_start=m.start("name"), source_end=m.start("name") + len(name))
 
     @staticmethod
     def _turn_labels(doc: Document) -> list[tuple[int, int, Attribution]]:

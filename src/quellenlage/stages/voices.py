@@ -19,6 +19,8 @@ The relay is followed as a small state machine over the sentences:
 - a relay whose first sentence opens with a quotation mark is that quotation: the first paragraph
   after it that does not open with one is the writer's again ("Hier ein Auszug: "..." Also bitte
   erst informieren").
+A line "― Name" closing a quotation ('"..." ― Jacklyn Ashley') is a citation: it signs the
+quotation (whose sentences the attribution stage gives to that name).
 A first person inside relayed text is the relayed author's, not the writer's: the voice of a
 relayed sentence is the cited source.
 """
@@ -38,6 +40,7 @@ _QUOTE_HEADER = re.compile(
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>|&gt;)")
 _WORDS = re.compile(r"\w+")
 _FORUM_HEADER = re.compile(r"(?i)\b(?:zitat|schrieb|schreibt|wrote|writes)\b")
+_SIGNATURE_ONLY = re.compile(r"^\s*[―—–-]\s*[A-ZÄÖÜ][\w'’.-]+(?:\s+[A-ZÄÖÜ][\w'’.-]+){1,3}\s*\.?\s*$")
 _OPENING_QUOTE = re.compile(r"^\s*[\"„“«»‚‘']")
 
 
@@ -112,6 +115,8 @@ class VoicesStage:
                 role, reason = "elision", "an elision mark"
             elif URL_LINE.match(t):
                 role, reason = "citation", "a URL line"
+            elif _SIGNATURE_ONLY.match(t) and i > 0 and sentences[i - 1].paragraph == s.paragraph:
+                role, reason = "citation", "signs the quotation before it"
             elif phrase_regex(lang, "edit_notes").search(t) or (
                     len(_WORDS.findall(t)) <= 6 and phrase_regex(lang, "boilerplate").search(t)):
                 role, reason = "boilerplate", "a platform note"
