@@ -239,13 +239,15 @@ def test_transcript_turns_are_their_speakers():
             "WALLACE: Do you really see those two as equivalent? I am asking you.\n"
             "TRUMP: Well, I think so. We have 20 trillion dollars in debt.\n"
             "UPDATE: This transcript was corrected on Monday.\n"
-            "FIX IS IN: moderators ignore the scandals.\n")
+            "FIX IS IN: moderators ignore the scandals.\n\n"
+            "\"PENCE: Well, look, this is serious business.\n")
     report = analyze(text, lang="en")
     got = {c.text: (c.attribution.type, c.attribution.source_text) for c in report.claims}
     assert got["I am asking you."] == ("named", "Wallace")
     assert got["We have 20 trillion dollars in debt."] == ("named", "Trump")
     assert got["UPDATE: This transcript was corrected on Monday."][0] == "author"
     assert got["FIX IS IN: moderators ignore the scandals."][0] == "author"
+    assert got["look, this is serious business."] == ("named", "Pence")
 
 
 def test_a_signed_quotation_is_its_signers():

@@ -64,7 +64,7 @@ _NOT_IN_DESCRIPTION = re.compile(
 # Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
-_TURN_LABEL = re.compile(r"^[ \t]*(?P<label>[A-ZÄÖÜ][A-ZÄÖÜ'’.-]+(?:[ ][A-ZÄÖÜ][A-ZÄÖÜ'’.-]+){0,2})[ \t]*:[ \t]+\S",
+_TURN_LABEL = re.compile(r"^[ \t]*[\"“„]?(?P<label>[A-ZÄÖÜ][A-ZÄÖÜ'’.-]+(?:[ ][A-ZÄÖÜ][A-ZÄÖÜ'’.-]+){0,2})[ \t]*:[ \t]+\S",
                          re.MULTILINE)
 _NOT_SPEAKERS = frozenset({
     "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "PS", "P.S",
@@ -261,7 +261,7 @@ class AttributionStage:
             stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
             blank = text.find("\n\n", m.end(), stop)
             label = m.group("label")
-            out.append((m.start("label"), blank if blank >= 0 else stop, Attribution(
+            out.append((m.start(), blank if blank >= 0 else stop, Attribution(
                 type="named", source_text=label.title() if label.isupper() else label, cue=TURN_CUE,
                 source_start=m.start("label"), source_end=m.end("label"))))
         return out
