@@ -247,7 +247,7 @@ def test_transcript_turns_are_their_speakers():
     assert got["We have 20 trillion dollars in debt."] == ("named", "Trump")
     assert got["UPDATE: This transcript was corrected on Monday."][0] == "author"
     assert got["FIX IS IN: moderators ignore the scandals."][0] == "author"
-    assert got["look, this is serious business."] == ("named", "Pence")
+    assert got["\"PENCE: Well, look, this is serious business."] == ("named", "Pence")
 
 
 def test_a_signed_quotation_is_its_signers():
