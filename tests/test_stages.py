@@ -260,3 +260,13 @@ def test_a_signed_quotation_is_its_signers():
     assert got["“The most unqualified child to ever run for president.”"] == ("named", "Carla Sanchez")
     signature = next(s for s in report.sentences if s.text.startswith("― Krystal"))
     assert signature.role == "citation"
+
+
+def test_a_headline_opening_with_a_person_of_the_text_is_theirs():
+    text = ("Pence: Flowers will not be at the debate\n\n"
+            "Mike Pence spoke to Fox News on Sunday about the debate.\n\n"
+            "Poll: Clinton leads in Ohio\n")
+    got = {c.text: c.attribution for c in analyze(text, lang="en").claims}
+    assert (got["Pence: Flowers will not be at the debate"].type,
+            got["Pence: Flowers will not be at the debate"].source_text) == ("named", "Pence")
+    assert got["Poll: Clinton leads in Ohio"].type == "author"

@@ -64,7 +64,7 @@ _NOT_IN_DESCRIPTION = re.compile(
 # Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
-_TURN_LABEL = re.compile(r"^[ \t]*[\"“„]?(?P<label>[A-ZÄÖÜ][A-ZÄÖÜ'’.-]+(?:[ ][A-ZÄÖÜ][A-ZÄÖÜ'’.-]+){0,2})[ \t]*:[ \t]+\S",
+_TURN_LABEL = re.compile(r"^[ \t]*[\"“„]?(?P<label>[A-ZÄÖÜ][\w'’.-]+(?:[ ][A-ZÄÖÜ][\w'’.-]+){0,2})[ \t]*:[ \t]+\S",
                          re.MULTILINE)
 _NOT_SPEAKERS = frozenset({
     "UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "PS", "P.S",
@@ -152,13 +152,14 @@ class AttributionStage:
         previous: Attribution | None = None
         previous_paragraph = None
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
-        turns = self._turn_labels(doc)
-        turn_starts = [t[0] for t in turns]
-        signed: dict[str, Attribution | None] = {}  # paragraph -> its signature ('"..." ― Name')
         persons_by_surname: dict[str, list] = {}
         for e in doc.layer("entities"):
             if e.label == "PER" and " " in e.name:
                 persons_by_surname.setdefault(e.name.split()[-1].lower(), []).append(e)
+        person_names = {e.name.lower() for e in doc.layer("entities") if e.label == "PER"} | set(persons_by_surname)
+        turns = self._turn_labels(doc, person_names)
+        turn_starts = [t[0] for t in turns]
+        signed: dict[str, Attribution | None] = {}  # paragraph -> its signature ('"..." ― Name')
         for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
                 previous = None
@@ -247,20 +248,26 @@ class AttributionStage:
                            source_start=m.start("name"), source_end=m.start("name") + len(name))
 
     @staticmethod
-    def _turn_labels(doc: Document) -> list[tuple[int, int, Attribution]]:
+    def _turn_labels(doc: Document, person_names: set[str] = frozenset()) -> list[tuple[int, int, Attribution]]:
         """Speaker turns of a transcript: from a line that opens with a name in capitals and a
         colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line or
-        blank line; ``(start, end, attribution)`` in text order."""
+        blank line; a person of the document with a colon ("Pence: Flowers won't be at debate",
+        a headline) for that line only. ``(start, end, attribution)`` in text order."""
         text = doc.text
         labels = list(_TURN_LABEL.finditer(text))  # "UPDATE:" is no speaker but ends a turn
         out = []
         for i, m in enumerate(labels):
-            words = m.group("label").strip(".").upper().split()
+            label = m.group("label")
+            words = label.strip(".").upper().split()
             if " ".join(words) in _NOT_SPEAKERS or any(w in _HEADLINE_WORDS for w in words):
                 continue  # "UPDATE:", a headline in capitals ("FIX IS IN: ...")
+            if not label.isupper() and label.lower() not in person_names:
+                continue  # "Poll: ...", "Note: ..."
             stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+            if not label.isupper():
+                line_end = text.find("\n", m.end())
+                stop = min(stop, line_end if line_end >= 0 else len(text))
             blank = text.find("\n\n", m.end(), stop)
-            label = m.group("label")
             out.append((m.start(), blank if blank >= 0 else stop, Attribution(
                 type="named", source_text=label.title() if label.isupper() else label, cue=TURN_CUE,
                 source_start=m.start("label"), source_end=m.end("label"))))
