@@ -214,6 +214,9 @@ def test_a_dateline_place_before_a_news_agency_is_a_place():
     ("en", '"We will win," said the campaign manager.', "the campaign manager"),
     ("de", "Die Polizei sagte, es gebe keine Verletzten.", "Die Polizei"),
     ("de", "Ein Sprecher des Ministeriums sagte, man prüfe den Fall.", "Ein Sprecher des Ministeriums"),
+    ("en", "Clinton leads by 46 percent to 42 percent, according to the poll.", "the poll"),
+    ("en", "\u201cIf he thinks that makes him smart,\u201d the ad\u2019s narrator says.", "the ad\u2019s narrator"),
+    ("de", "Laut der Polizei wurden drei Menschen verletzt.", "der Polizei"),
 ])
 def test_described_sources(lang, text, source):
     claim = analyze(text, lang=lang).claims[0]

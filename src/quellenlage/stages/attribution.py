@@ -57,7 +57,8 @@ _EN_DESCRIBED_AFTER = re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
 # (an auxiliary: "The registration issue was first reported by", a preposition's "to").
-_NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "say", "so", "wie", "zitiert"})
+_DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge"})
+_NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "so", "wie", "zitiert"})
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
     r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu)\b")
@@ -90,7 +91,8 @@ _DE_FINITE = re.compile(
 
 
 def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
-    m = _CLAUSE_END.search(text, pos, end)
+    first = re.match(r"\s*\w+", text[pos:end])  # an article opening the phrase does not end it ("laut der Polizei")
+    m = _CLAUSE_END.search(text, pos + (first.end() if first else 0), end)
     stop = m.start() if m else end
     verb = _DE_FINITE.search(text, pos, stop) if lang == "de" else None
     if verb:
@@ -251,8 +253,8 @@ class AttributionStage:
     def _turn_labels(doc: Document, person_names: set[str] = frozenset()) -> list[tuple[int, int, Attribution]]:
         """Speaker turns of a transcript: from a line that opens with a name in capitals and a
         colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line or
-        blank line; a person of the document with a colon ("Pence: Flowers won't be at debate",
-        a headline) for that line only. ``(start, end, attribution)`` in text order."""
+        blank line; a title line opening with a person of the document and a colon ("Pence:
+        Flowers won't be at debate") for that line only. ``(start, end, attribution)`` in text order."""
         text = doc.text
         labels = list(_TURN_LABEL.finditer(text))  # "UPDATE:" is no speaker but ends a turn
         out = []
@@ -261,8 +263,9 @@ class AttributionStage:
             words = label.strip(".").upper().split()
             if " ".join(words) in _NOT_SPEAKERS or any(w in _HEADLINE_WORDS for w in words):
                 continue  # "UPDATE:", a headline in capitals ("FIX IS IN: ...")
-            if not label.isupper() and label.lower() not in person_names:
-                continue  # "Poll: ...", "Note: ..."
+            if not label.isupper() and (label.lower() not in person_names or text[m.end("label")] != ":"
+                                        or text[:m.start()].strip()):
+                continue  # only a title line "Pence: ..." (not "Poll: ...", not "Gisela Zohren : Feministin")
             stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
             if not label.isupper():
                 line_end = text.find("\n", m.end())
@@ -352,6 +355,12 @@ class AttributionStage:
             if anonymous.search(np_text):
                 return Attribution(type="anonymous", source_text=np_text, cue=cue,
                                    source_start=np_start, source_end=np_end)
+            phrase = np_text.strip()
+            if (cue.lower() in _DESCRIBING_PREPS and _DESCRIBED[lang].match(phrase) and len(phrase.split()) <= 8
+                    and not _NOT_IN_DESCRIPTION.search(phrase)):
+                start_at = np_start + np_text.index(phrase)  # "according to the poll", "laut der Polizei"
+                return Attribution(type="described", source_text=phrase, cue=cue,
+                                   source_start=start_at, source_end=start_at + len(phrase))
             return None
 
         # 1. Source prepositions: "laut X", "gemäß X", "according to X"; German "X zufolge".
@@ -417,6 +426,8 @@ class AttributionStage:
                     or (lang == "de" and m.group(0).lower().startswith("ge")):
                 continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
             np_start, np_end = _np_before(text, start, m.start())
+            while np_start < np_end and text[np_start] in " \"“”„«»’‘":  # '"...," the ad's narrator says'
+                np_start += 1
             phrase = text[np_start:np_end].strip()
             if not re.search(r"\w", phrase):  # nothing before the verb but a quotation's end
                 after = _EN_DESCRIBED_AFTER.match(text, m.end(), end) if lang == "en" else None
