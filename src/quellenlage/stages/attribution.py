@@ -161,7 +161,7 @@ class AttributionStage:
         person_names = {e.name.lower() for e in doc.layer("entities") if e.label == "PER"} | set(persons_by_surname)
         turns = self._turn_labels(doc, person_names)
         turn_starts = [t[0] for t in turns]
-        signed: dict[str, Attribution | None] = {}  # paragraph -> its signature ('"..." ― Name')
+        signed = {p.id: self._signature(doc, p) for p in doc.layer("paragraphs")}  # '"..." ― Name'
         for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
                 previous = None
@@ -169,11 +169,9 @@ class AttributionStage:
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
-            if s.paragraph not in signed:
-                signed[s.paragraph] = self._signature(doc, s.paragraph)
             k = bisect.bisect_right(turn_starts, s.start) - 1
             turn = turns[k] if k >= 0 and s.start < turns[k][1] else None
-            signature = signed[s.paragraph]
+            signature = signed.get(s.paragraph)
             att = (turn[2].model_copy() if turn else signature.model_copy() if signature
                    else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans))
             if att is not None:
@@ -238,11 +236,10 @@ class AttributionStage:
         return doc
 
     @staticmethod
-    def _signature(doc: Document, paragraph_id: str) -> Attribution | None:
+    def _signature(doc: Document, paragraph) -> Attribution | None:
         """A quotation signed with a name after a dash ('"I'm so ashamed ..." ― Jacklyn Ashley',
         "„...“ – Max Muster") is that person's, every sentence of the paragraph."""
-        p = next((x for x in doc.layer("paragraphs") if x.id == paragraph_id), None)
-        m = _SIGNATURE.search(doc.text, p.start, p.end) if p is not None else None
+        m = _SIGNATURE.search(doc.text, paragraph.start, paragraph.end)
         if m is None:
             return None
         name = m.group("name").rstrip(".")
