@@ -273,3 +273,11 @@ def test_a_headline_opening_with_a_person_of_the_text_is_theirs():
     assert (got["Pence: Flowers will not be at the debate"].type,
             got["Pence: Flowers will not be at the debate"].source_text) == ("named", "Pence")
     assert got["Poll: Clinton leads in Ohio"].type == "author"
+
+
+def test_a_pronoun_speaker_can_be_the_subject_of_the_sentence_before():
+    text = ("Former New York Gov. George Pataki is endorsing John Kasich. "
+            "He announced his support for the Ohio governor on Thursday night.")
+    claim = analyze(text, lang="en").claims[1]
+    assert (claim.attribution.type, claim.attribution.source_text, claim.attribution.carried_over) == \
+        ("named", "George Pataki", True)

@@ -205,9 +205,11 @@ class AttributionStage:
                 att.source = src.id
             elif previous is not None and s.paragraph == previous_paragraph and self._continues(s.text, lang):
                 att = previous.model_copy(update={"carried_over": True})
-            elif persons and (cue := self._pronoun_speaker(s.text, lang)) \
-                    and (found := _pronoun_antecedent(persons, index, cue)) is not None:
-                # '"...," he said.' / "sagte er": the person named last (a few sentences back)
+            elif (cue := self._pronoun_speaker(s.text, lang)) and (
+                    found := _pronoun_antecedent(persons, index, cue)
+                    or self._subject_person(doc, sentences, index, cue, mentions, source_by_entity, sources)):
+                # '"...," he said.' / "sagte er": the person quoted last, else the subject of the
+                # sentence before ("George Pataki is endorsing John Kasich. ... He announced ...")
                 att = found.model_copy(update={"carried_over": True, "cue": cue})
             elif s.role == "relayed":
                 src = next((x for x in sources if x.id == s.voice), None)
@@ -234,6 +236,38 @@ class AttributionStage:
         doc.set_layer("attributions", [attributions.get(s.id, Attribution(type="none")) for s in sentences])
         doc.backends[self.name] = "rules" + ("+speech-model" if speech_spans is not None else "")
         return doc
+
+    @staticmethod
+    def _subject_person(doc: Document, sentences: list, index: int, cue: str, mentions: list,
+                        source_by_entity: dict, sources: list) -> Attribution | None:
+        """For a pronoun speaker with no person quoted shortly before: the person who opens the
+        sentence before it (its subject, after at most a title: "Former New York Gov. George
+        Pataki is endorsing ..."), where the first name agrees with the pronoun."""
+        if index == 0:
+            return None
+        before = sentences[index - 1]
+        words = cue.lower().split()
+        want = "f" if "she" in words else "m" if ("he" in words or "er" in words) else None
+        lo = bisect.bisect_left([m[0] for m in mentions], before.start)
+        for ms, me, entity in mentions[lo:]:
+            if ms >= before.end:
+                return None
+            if len(doc.text[before.start:ms].split()) > 4:
+                return None  # not at the start: the first person further in is not the subject
+            if entity.label != "PER":
+                continue
+            if want is not None and _gender(entity.name) not in (want, "?"):
+                return None
+            src = source_by_entity.get(entity.id)
+            if src is None:
+                src = Source(id=doc.next_id("S"), kind="person", name=entity.name,
+                             description=f"named in the text ({cue}: the subject of the sentence before)",
+                             via=sentences[index].voice or sources[0].id)
+                sources.append(src)
+                source_by_entity[entity.id] = src
+            return Attribution(type="named", source=src.id, source_text=doc.text[ms:me], cue=cue,
+                               source_start=ms, source_end=me)
+        return None
 
     @staticmethod
     def _signature(doc: Document, paragraph) -> Attribution | None:
