@@ -281,3 +281,10 @@ def test_a_pronoun_speaker_can_be_the_subject_of_the_sentence_before():
     claim = analyze(text, lang="en").claims[1]
     assert (claim.attribution.type, claim.attribution.source_text, claim.attribution.carried_over) == \
         ("named", "George Pataki", True)
+
+
+def test_pronoun_gender_of_a_cue():
+    from quellenlage.stages.attribution import _pronoun_gender
+
+    assert [_pronoun_gender(c) for c in ("she said", "He added", "sagte er", "Sie betonte", "sagten sie")] == \
+        ["f", "m", "m", "f", None]

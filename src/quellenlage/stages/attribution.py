@@ -122,11 +122,23 @@ def _gender(name: str) -> str:
     return _first_name_genders().get(first, "?")
 
 
+def _pronoun_gender(cue: str) -> str | None:
+    """"f", "m" or None (unknown) for the pronoun of a speaker cue: "she said" f, "he said" m;
+    German "er" m, "sie" with a verb in the singular ("sie betonte") f, plural ("sie sagten") None."""
+    words = cue.lower().split()
+    if "she" in words:
+        return "f"
+    if "he" in words or "er" in words:
+        return "m"
+    if "sie" in words and not any(w.endswith(("en", "ten")) for w in words if w != "sie"):
+        return "f"
+    return None
+
+
 def _pronoun_antecedent(persons: list[tuple[int, Attribution, str]], index: int, cue: str) -> Attribution | None:
     """The person named last, at most PRONOUN_REACH sentences back, whose first name does not
     contradict the pronoun ("she said" skips "Donald Trump")."""
-    words = cue.lower().split()
-    want = "f" if "she" in words else "m" if ("he" in words or "er" in words) else None
+    want = _pronoun_gender(cue)
     for i, att, gender in reversed(persons):
         if index - i > PRONOUN_REACH:
             break
@@ -208,8 +220,8 @@ class AttributionStage:
             elif (cue := self._pronoun_speaker(s.text, lang)) and (
                     found := _pronoun_antecedent(persons, index, cue)
                     or self._subject_person(doc, sentences, index, cue, mentions, source_by_entity, sources)):
-                # '"...," he said.' / "sagte er": the person quoted last, else the subject of the
-                # sentence before ("George Pataki is endorsing John Kasich. ... He announced ...")
+                # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
+                # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
                 att = found.model_copy(update={"carried_over": True, "cue": cue})
             elif s.role == "relayed":
                 src = next((x for x in sources if x.id == s.voice), None)
@@ -246,8 +258,7 @@ class AttributionStage:
         if index == 0:
             return None
         before = sentences[index - 1]
-        words = cue.lower().split()
-        want = "f" if "she" in words else "m" if ("he" in words or "er" in words) else None
+        want = _pronoun_gender(cue)
         lo = bisect.bisect_left([m[0] for m in mentions], before.start)
         for ms, me, entity in mentions[lo:]:
             if ms >= before.end:
