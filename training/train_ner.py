@@ -482,8 +482,8 @@ def self_training_pool(data: Path, lang: str) -> list[list[str]]:
 # contemporary news fixture 0.775 -> 0.836; MODEL_CARD.md). German: measured without list names,
 # no gain (card).
 AUGMENT: dict[str, dict] = {"en": {"list_share": 0.25, "copies": 1, "seed": 0}}
-AUGMENT_LISTS = {"PER": ("ner_per_people.txt",), "ORG": ("ner_org_organisations.txt",),
-                 "LOC": ("ner_loc_countries.txt", "ner_loc_cities.txt")}
+AUGMENT_LISTS = {"PER": ("ner_per_people",), "ORG": ("ner_org_organisations",),
+                 "LOC": ("ner_loc_countries", "ner_loc_cities")}
 
 
 def augment_mentions(train: list[Sentence], lang: str) -> list[Sentence]:
@@ -495,10 +495,9 @@ def augment_mentions(train: list[Sentence], lang: str) -> list[Sentence]:
     conf = AUGMENT.get(lang)
     if not conf:
         return train
-    folder = ROOT / "src" / "quellenlage" / "resources" / lang
-    lists = {label: [token_texts(line.split("#", 1)[0].strip()) for name in files
-                     for line in (folder / name).read_text(encoding="utf-8").splitlines()
-                     if line.split("#", 1)[0].strip()]
+    from quellenlage.resources import word_list
+
+    lists = {label: [token_texts(name) for f in files for name in word_list(lang, f)]
              for label, files in AUGMENT_LISTS.items()}
     pool: dict[str, list[list[str]]] = {}
     for s in train:

@@ -5,8 +5,8 @@
     ids = cluster_mentions([(text[s:e], label) for s, e, label in spans], lang="de")
 """
 
-from quellenlage.ner.merge import canonical_name, cluster_mentions
+from quellenlage.ner.merge import canonical_name, cluster_mentions, first_name_gender
 from quellenlage.ner.tagger import PUBLIC_LABELS, SUPPORTED, CrfTagger, load_tagger, public_label
 
-__all__ = ["CrfTagger", "PUBLIC_LABELS", "SUPPORTED", "canonical_name", "cluster_mentions", "load_tagger",
-           "public_label"]
+__all__ = ["CrfTagger", "PUBLIC_LABELS", "SUPPORTED", "canonical_name", "cluster_mentions", "first_name_gender",
+           "load_tagger", "public_label"]

@@ -221,6 +221,19 @@ def cluster_mentions(mentions: list[tuple[str, str]], lang: str = "de") -> list[
     return [ids.setdefault(uf.find(i), len(ids)) for i in range(n)]
 
 
+@functools.lru_cache(maxsize=1)
+def _first_name_genders() -> dict[str, str]:
+    from quellenlage.resources import table
+
+    return {row[0]: row[1] for row in table("en", "first_names_gender") if len(row) == 2}
+
+
+def first_name_gender(word: str) -> str | None:
+    """"m" or "f" for a first name with a clear gender in the 1990 US Census lists
+    (resources/en/first_names_gender.txt, written by training/build_first_names.py), else None."""
+    return _first_name_genders().get(word)
+
+
 def canonical_name(names: list[str], lang: str = "de") -> str:
     """The name to show for a cluster: the fullest form, then the most frequent, then the
     uninflected one ("Kasachstan" over "Kasachstans"), then the first seen."""

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 
 from quellenlage.document import Document
 from quellenlage.report import Attribution, Source, TextSpan
-from quellenlage.resources import phrase_regex, table
+from quellenlage.ner.merge import first_name_gender
+from quellenlage.resources import phrase_regex
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
 # English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
@@ -35,9 +35,9 @@ _EN_INVERTED_SUBJECT_END = re.compile(
     r"\s*(?:$|[,.;:!?)\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
     r"earlier|later|told|who|adding)\b)")
 # German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an").
-_DE_SEPARABLE = re.compile(r"(?i)\b(?:teilten?|teilt|gaben?|gibt|räumten?|räumt|fügten?|fügt|kündigten?|kündigt)\b")
-_DE_SEPARABLE_PAIRS = {"teil": "mit", "gabe": "an", "gab": "an", "gibt": "an", "räum": "ein", "fügt": "hinzu",
-                       "künd": "an"}
+# (the group name is the particle the verb needs)
+_DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
+                           r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt))\b")
 _DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu)\s*[.!?]?[\"“”»«]*\s*$")
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
@@ -82,6 +82,7 @@ _SPEECH_HINT = re.compile(r"[\"„“”«»‚‘’:]|\bzufolge\b")
 _QUOTED = re.compile(r"^\s*[\"„“«»‚'].*[\"“”«»‘'][.!?]?\s*$", re.DOTALL)
 
 
+_FIRST_WORD = re.compile(r"\s*\w+")
 # After a fronted German source phrase the finite verb follows ("Laut Insidern soll der Betrag ...").
 _DE_FINITE = re.compile(
     r"\s(?:soll|sollen|solle|sollten|ist|sind|sei|seien|war|waren|wäre|wären|hat|haben|habe|hatte|hatten|"
@@ -91,8 +92,8 @@ _DE_FINITE = re.compile(
 
 
 def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
-    first = re.match(r"\s*\w+", text[pos:end])  # an article opening the phrase does not end it ("laut der Polizei")
-    m = _CLAUSE_END.search(text, pos + (first.end() if first else 0), end)
+    first = _FIRST_WORD.match(text, pos, end)  # an article opening the phrase does not end it ("laut der Polizei")
+    m = _CLAUSE_END.search(text, first.end() if first else pos, end)
     stop = m.start() if m else end
     verb = _DE_FINITE.search(text, pos, stop) if lang == "de" else None
     if verb:
@@ -111,15 +112,10 @@ def _np_before(text: str, start: int, pos: int) -> tuple[int, int]:
     return s, pos
 
 
-@lru_cache(maxsize=1)
-def _first_name_genders() -> dict[str, str]:
-    return {row[0]: row[1] for row in table("en", "first_names_gender") if len(row) == 2}
-
-
 def _gender(name: str) -> str:
     """"m", "f" from the first word of a person's name where the census lists are clear, else "?"."""
     first = name.split()[0] if " " in name.strip() else ""
-    return _first_name_genders().get(first, "?")
+    return first_name_gender(first) or "?"
 
 
 def _pronoun_gender(cue: str) -> str | None:
@@ -186,7 +182,16 @@ class AttributionStage:
             signature = signed.get(s.paragraph)
             att = (turn[2].model_copy() if turn else signature.model_copy() if signature
                    else self._explicit(doc, s, lang, mentions[lo:hi], speech_spans))
-            if att is not None:
+            if att is None and previous is not None and s.paragraph == previous_paragraph \
+                    and self._continues(s.text, lang):
+                att = previous.model_copy(update={"carried_over": True})
+            elif att is None and (cue := self._pronoun_speaker(s.text, lang)):
+                # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
+                # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
+                found = (_pronoun_antecedent(persons, index, cue)
+                         or self._subject_person(doc.text, sentences, index, cue, mentions))
+                att = found.model_copy(update={"carried_over": True, "cue": cue}) if found else None
+            if att is not None and att.source is None:  # a new source: named, described or anonymous
                 via = s.voice or author.id
                 if att.type == "named":
                     entity = next((e for ms, me, e in mentions if ms < att.source_end and att.source_start < me), None)
@@ -215,21 +220,13 @@ class AttributionStage:
                 src.mentions.append(TextSpan(start=att.source_start, end=att.source_end,
                                              text=text[att.source_start:att.source_end]))
                 att.source = src.id
-            elif previous is not None and s.paragraph == previous_paragraph and self._continues(s.text, lang):
-                att = previous.model_copy(update={"carried_over": True})
-            elif (cue := self._pronoun_speaker(s.text, lang)) and (
-                    found := _pronoun_antecedent(persons, index, cue)
-                    or self._subject_person(doc, sentences, index, cue, mentions, source_by_entity, sources)):
-                # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
-                # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
-                att = found.model_copy(update={"carried_over": True, "cue": cue})
-            elif s.role == "relayed":
+            if att is None and s.role == "relayed":
                 src = next((x for x in sources if x.id == s.voice), None)
                 att = Attribution(type="relayed", source=s.voice, source_text=src.name if src else None,
                                   cue=s.role_reason)
-            elif s.role == "author":
+            elif att is None and s.role == "author":
                 att = Attribution(type="author", source=author.id, source_text=author.name, cue="the writer's own words")
-            else:
+            elif att is None:
                 att = Attribution(type="none")
             attributions[s.id] = att
             person = next((x for x in sources if x.id == att.source and x.kind == "person"), None) \
@@ -250,8 +247,7 @@ class AttributionStage:
         return doc
 
     @staticmethod
-    def _subject_person(doc: Document, sentences: list, index: int, cue: str, mentions: list,
-                        source_by_entity: dict, sources: list) -> Attribution | None:
+    def _subject_person(text: str, sentences: list, index: int, cue: str, mentions: list) -> Attribution | None:
         """For a pronoun speaker with no person quoted shortly before: the person who opens the
         sentence before it (its subject, after at most a title: "Former New York Gov. George
         Pataki is endorsing ..."), where the first name agrees with the pronoun."""
@@ -261,23 +257,13 @@ class AttributionStage:
         want = _pronoun_gender(cue)
         lo = bisect.bisect_left([m[0] for m in mentions], before.start)
         for ms, me, entity in mentions[lo:]:
-            if ms >= before.end:
-                return None
-            if len(doc.text[before.start:ms].split()) > 4:
+            if ms >= before.end or len(text[before.start:ms].split()) > 4:
                 return None  # not at the start: the first person further in is not the subject
             if entity.label != "PER":
                 continue
             if want is not None and _gender(entity.name) not in (want, "?"):
                 return None
-            src = source_by_entity.get(entity.id)
-            if src is None:
-                src = Source(id=doc.next_id("S"), kind="person", name=entity.name,
-                             description=f"named in the text ({cue}: the subject of the sentence before)",
-                             via=sentences[index].voice or sources[0].id)
-                sources.append(src)
-                source_by_entity[entity.id] = src
-            return Attribution(type="named", source=src.id, source_text=doc.text[ms:me], cue=cue,
-                               source_start=ms, source_end=me)
+            return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
         return None
 
     @staticmethod
@@ -426,7 +412,7 @@ class AttributionStage:
             particle = _DE_SEPARABLE_END.search(text, start, end)
             if particle:
                 cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
-                         if _DE_SEPARABLE_PAIRS[m.group(0).lower()[:4]] == particle.group(1).lower()]
+                         if m.lastgroup == particle.group(1).lower()]
         for m in cues:
             # perfect tense, the participle closing the clause: "Habeck hat im Interview mit dem
             # Deutschlandfunk gesagt, die Preise seien ..."

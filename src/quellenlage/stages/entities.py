@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quellenlage.document import Document
-from quellenlage.ner import canonical_name
+from quellenlage.ner import canonical_name, first_name_gender
 from quellenlage.report import Entity, Mention
 from quellenlage.resources import table, word_list
 from quellenlage.tokenize import tokenize
@@ -188,12 +188,7 @@ def _dateline_place(text: str, span: tuple[int, int, str]) -> tuple[int, int, st
 
 
 def _is_first_name(gaz: _Gaz, word: str) -> bool:
-    return word in gaz.first_names or word in _census_first_names()
-
-
-@lru_cache(maxsize=1)
-def _census_first_names() -> frozenset[str]:
-    return frozenset(row[0] for row in table("en", "first_names_gender") if row)
+    return word in gaz.first_names or first_name_gender(word) is not None
 
 
 def merge_mentions(mentions: list[tuple[int, int, str, str]], text: str, lang: str) -> list[int]:

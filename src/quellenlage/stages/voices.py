@@ -35,11 +35,10 @@ from quellenlage.resources import phrase_regex
 from quellenlage.stages.segment import ELISION, URL_LINE
 
 _QUOTE_HEADER = re.compile(
-    r"^(?:Zitat(?:\s+von)?\s+(?P<n1>[^:\n]{1,60})|(?P<n2>[^\n:]{1,60}?)\s+(?:schrieb|schreibt|wrote|writes|said)"
+    r"^(?:Zitat(?:\s+von)?\s+(?P<n1>[^:\n]{1,60})|(?P<n2>[^\n:]{1,60}?)\s+(?P<verb>schrieb|schreibt|wrote|writes|said)"
     r"(?:\s+(?:am|on)\s+[^\n]{1,40}?)?)\s*:\s*$", re.IGNORECASE)
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>|&gt;)")
 _WORDS = re.compile(r"\w+")
-_FORUM_HEADER = re.compile(r"(?i)\b(?:zitat|schrieb|schreibt|wrote|writes)\b")
 _SIGNATURE_ONLY = re.compile(r"^\s*[―—–-]\s*[A-ZÄÖÜ][\w'’.-]+(?:\s+[A-ZÄÖÜ][\w'’.-]+){1,3}\s*\.?\s*$")
 _OPENING_QUOTE = re.compile(r"^\s*[\"„“«»‚‘']")
 
@@ -132,7 +131,7 @@ class VoicesStage:
                 header_paragraph = s.paragraph
                 last_in_paragraph = i + 1 >= len(sentences) or sentences[i + 1].paragraph != s.paragraph
                 quoted_paragraph = "next" if last_in_paragraph else None
-                if not _FORUM_HEADER.search(t):  # "He said:" in news: only ">" lines are the quote
+                if (m.group("verb") or "").lower() == "said":  # "He said:" in news: only ">" lines are the quote
                     header_paragraph = quoted_paragraph = None
             elif _QUOTE_PREFIX.match(text[text.rfind("\n", 0, s.start) + 1:s.start + 1]) or (
                     quote_voice is not None and s.paragraph in (header_paragraph, quoted_paragraph)):
