@@ -195,9 +195,47 @@ def test_a_titled_person_inside_an_organisation_mention_is_the_person():
 
     text = "Fed Chair Jerome Powell spoke. Morgan Stanley fell. Bank of America said so."
     gaz = _gazetteer("en")
-    assert _titled_person(text, (0, 23, "ORG"), gaz) == (10, 23, "PER")
-    assert _titled_person(text, (31, 45, "ORG"), gaz) == (31, 45, "ORG")  # no title before "Morgan"
-    assert _titled_person(text, (52, 67, "ORG"), gaz) == (52, 67, "ORG")
+    assert _titled_person(text, (0, 23, "ORG"), gaz, "en") == (10, 23, "PER")
+    assert _titled_person(text, (31, 45, "ORG"), gaz, "en") == (31, 45, "ORG")  # no title before "Morgan"
+    assert _titled_person(text, (52, 67, "ORG"), gaz, "en") == (52, 67, "ORG")
+
+
+def test_a_place_right_after_an_honorific_is_a_person():
+    from quellenlage.stages.entities import _gazetteer, _titled_person
+
+    text = 'Ms. Moore said. Frau Lindner kam. The Moore plant closed.'
+    assert _titled_person(text, (4, 9, "LOC"), _gazetteer("en"), "en") == (4, 9, "PER")
+    assert _titled_person(text, (21, 28, "ORG"), _gazetteer("de"), "de") == (21, 28, "PER")
+    assert _titled_person(text, (38, 43, "LOC"), _gazetteer("en"), "en") == (38, 43, "LOC")
+
+
+def test_quotations_get_the_speaker_named_after_them_and_titles_do_not_end_sentences():
+    """PolNeAR-style news: a title abbreviation does not end a sentence ("Ms. | Moore said"), a
+    town name that is the surname of a person of the text is that person, 'said Mr. Burman' names
+    Burman, a quotation followed by a bare "Clinton said." is Clinton's, and a pronoun speaker
+    reaches back over sentences that open with the same pronoun."""
+    text = ("Jane Moore runs the school in Springfield. "
+            '"It\'s a little bit of magic when they\'re on stage together," Ms. Moore said.\n\n'
+            "Leonard Burman reviewed the plan. ''There's a lot of new complexity,'' said Mr. Burman.\n\n"
+            "Hillary Clinton spoke on Tuesday. “How many times do we have to see this in our country?” "
+            "Clinton said.\n\n"
+            "On Monday night, Clinton leaned in heavy and often. She started off with the minimum wage. "
+            "She then attacked his platform. “Why won’t he release his tax returns?” she said.\n\n"
+            "Ronald Reagan was once asked how the Cold War would end.")
+    report = analyze(text, lang="en", input_format="text")
+    by_text = {s.text: s.id for s in report.sentences}
+    assert '"It\'s a little bit of magic when they\'re on stage together," Ms. Moore said.' in by_text
+    source = {c.sentence_id: (c.attribution.type, c.attribution.source_text) for c in report.claims}
+
+    def of(prefix):
+        return source[next(i for t, i in by_text.items() if t.startswith(prefix))]
+
+    assert of('"It\'s a little') == ("named", "Moore")
+    assert any(e.label == "PER" and e.name == "Jane Moore" and len(e.mentions) == 2 for e in report.entities)
+    assert of("''There's a lot") == ("named", "Burman")
+    assert of("“How many times") == ("named", "Clinton")
+    assert of("“Why won’t he") == ("named", "Clinton")
+    assert of("Ronald Reagan was once asked")[0] == "author"
 
 
 def test_a_dateline_place_before_a_news_agency_is_a_place():

@@ -32,8 +32,10 @@ _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|da
 # English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
 # in a statement"), not in "said Trump campaign strategists plan" or "said Clinton's acceptance".
 _EN_INVERTED_SUBJECT_END = re.compile(
-    r"\s*(?:$|[,.;:!?)\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
+    r"\s*(?:$|[,.;:!?()\"“”]|\s(?:in|on|at|to|during|after|before|when|while|from|of|about|last|this|"
     r"earlier|later|told|who|adding)\b)")
+# ... and only after a quotation or a comma ('"...," said Mr. Burman'; not "He has declared Cruz to be")
+_EN_INVERTED_VERB_AFTER = re.compile(r"[,\"“”'’]\s*$")
 # German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an").
 # (the group name is the particle the verb needs)
 _DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
@@ -55,13 +57,18 @@ _DESCRIBED = {
 _EN_DESCRIBED_AFTER = re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)",
                                  re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
+_QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
+SOURCED = ("named", "anonymous", "described")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
+_PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
 # (an auxiliary: "The registration issue was first reported by", a preposition's "to").
 _DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge"})
-_NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "so", "wie", "zitiert"})
+_NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "asked", "so", "wie", "zitiert"})
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
-    r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu)\b")
+    r"when|while|because|if|he|she|they|we|"  # a clause, not a description: "the crowd booed when he told"
+    r"ist|sind|war|waren|wird|wurde|hat|haben|hatte|habe|sei|zu|wenn|als|weil|nachdem)\b")
 # Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
@@ -129,6 +136,22 @@ def _pronoun_gender(cue: str) -> str | None:
     if "sie" in words and not any(w.endswith(("en", "ten")) for w in words if w != "sie"):
         return "f"
     return None
+
+
+def _quote_state(text: str, start: int, end: int, lang: str, inside: bool) -> bool:
+    """Whether a quotation is open after ``text[start:end]``, given whether one was open before:
+    “ ” » « „ and straight quotes (and English '' pairs) in order; German “ closes what „ opened."""
+    for m in _QUOTE_TOKEN.finditer(text, start, end):
+        mark = m.group(0)
+        if mark in "„":
+            inside = True
+        elif mark == "”" or (mark == "“" and lang == "de" and inside):
+            inside = False
+        elif mark == "“":
+            inside = True
+        else:  # " '' » «: toggles
+            inside = not inside
+    return inside
 
 
 def _pronoun_antecedent(persons: list[tuple[int, Attribution, str]], index: int, cue: str) -> Attribution | None:
@@ -235,6 +258,7 @@ class AttributionStage:
                 persons.append((index, att, _gender(person.name)))
             previous = att if att.type in ("named", "anonymous", "described") else None
             previous_paragraph = s.paragraph
+        self._quoted_before_speaker(doc, sentences, attributions)
         # "Das teilte Sprecher X am Freitag mit." names the source of the sentence before it too.
         for before, s in zip(sentences, sentences[1:]):
             att, prev = attributions.get(s.id), attributions.get(before.id)
@@ -247,23 +271,60 @@ class AttributionStage:
         return doc
 
     @staticmethod
+    def _quoted_before_speaker(doc: Document, sentences: list, attributions: dict) -> None:
+        """A quotation whose speaker is named after it belongs to that speaker in every sentence:
+        one over several sentences closed by '..., said Mr. Burman.', or one followed by a short
+        sentence that opens with its speaker ('"How many times ...?" | Clinton said.') (sentences
+        of one paragraph; a sentence keeps a source named in it)."""
+        text = doc.text
+        inside = False
+        run: list = []  # sentences of the quotation open at the current sentence
+        for i, s in enumerate(sentences):
+            if i and s.paragraph != sentences[i - 1].paragraph:
+                inside, run = False, []
+            starts_inside = inside
+            inside = _quote_state(text, s.start, s.end, s.language, inside)
+            att = attributions.get(s.id)
+            explicit = att is not None and att.type in SOURCED and not att.carried_over
+            if not starts_inside:
+                run = []
+            if explicit and run and not inside:  # closes a quotation opened before this sentence
+                speaker_of = run
+            elif (explicit and not starts_inside and i and not _QUOTE_MARK.search(s.text)
+                  and len(s.text.split()) <= 15 and len(text[s.start:att.source_start].split()) <= 4
+                  and sentences[i - 1].paragraph == s.paragraph
+                  and _QUOTED.match(sentences[i - 1].text)):  # '"...!" | US Senator Jeff Sessions said as ...'
+                speaker_of = [sentences[i - 1]]
+            else:
+                speaker_of = []
+            for before in speaker_of:
+                old = attributions.get(before.id)
+                if old is None or old.type not in SOURCED or old.carried_over:
+                    attributions[before.id] = att.model_copy(update={"carried_over": True})
+            run = run + [s] if inside else []
+
+    @staticmethod
     def _subject_person(text: str, sentences: list, index: int, cue: str, mentions: list) -> Attribution | None:
         """For a pronoun speaker with no person quoted shortly before: the person who opens the
         sentence before it (its subject, after at most a title: "Former New York Gov. George
-        Pataki is endorsing ..."), where the first name agrees with the pronoun."""
-        if index == 0:
-            return None
-        before = sentences[index - 1]
+        Pataki is endorsing ..."), where the first name agrees with the pronoun; sentences that
+        open with the same pronoun are passed over ("On Monday, Clinton leaned in. She started
+        off ... She then ... '"...," she said.'), at most three of them."""
         want = _pronoun_gender(cue)
-        lo = bisect.bisect_left([m[0] for m in mentions], before.start)
-        for ms, me, entity in mentions[lo:]:
-            if ms >= before.end or len(text[before.start:ms].split()) > 4:
-                return None  # not at the start: the first person further in is not the subject
-            if entity.label != "PER":
-                continue
-            if want is not None and _gender(entity.name) not in (want, "?"):
+        pronoun = _PRONOUN.search(cue).group(0).lower()
+        starts = [m[0] for m in mentions]
+        for before in sentences[max(0, index - 4):index][::-1]:
+            for ms, me, entity in mentions[bisect.bisect_left(starts, before.start):]:
+                if ms >= before.end or len(text[before.start:ms].split()) > 4:
+                    break  # not at the start: the first person further in is not the subject
+                if entity.label != "PER":
+                    continue
+                if want is not None and _gender(entity.name) not in (want, "?"):
+                    return None
+                return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
+            opens = _PRONOUN.match(before.text)
+            if opens is None or opens.group(0).lower() != pronoun:
                 return None
-            return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
         return None
 
     @staticmethod
@@ -413,6 +474,7 @@ class AttributionStage:
             if particle:
                 cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
                          if m.lastgroup == particle.group(1).lower()]
+        honorifics = phrase_regex(lang, "entities_honorifics", suffix=r"(?!\w)")
         for m in cues:
             # perfect tense, the participle closing the clause: "Habeck hat im Interview mit dem
             # Deutschlandfunk gesagt, die Preise seien ..."
@@ -423,16 +485,25 @@ class AttributionStage:
                     ms, me = subject[-1]
                     return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
                                        source_start=ms, source_end=me)
+            near = []  # (words between, mention): the nearest subject wins ("In a Bloomberg interview Trump declared")
             for ms, me, entity in mentions:
                 if not (start <= ms and me <= end):
                     continue
                 gap_before = text[me:m.start()]
-                gap_after = text[m.end():ms]
-                if (0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before)) or \
-                   (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
-                        and (lang != "en" or _EN_INVERTED_SUBJECT_END.match(text, me, end))):
-                    return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
-                                       source_start=ms, source_end=me)
+                gap_after = honorifics.sub("", text[m.end():ms])  # 'said Mr. Burman'
+                if 0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before):
+                    if not _PASSIVE.search(gap_before):  # not "Reagan was once asked"
+                        near.append((len(gap_before.split()), ms, me))
+                elif (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
+                        and (lang != "en" or (_EN_INVERTED_SUBJECT_END.match(text, me, end)
+                                              and (_EN_INVERTED_VERB_AFTER.search(text, start, m.start())
+                                                   or not text[start:m.start()].strip()  # "Stated Stone:"
+                                                   or gap_after.strip() == "by")))):  # "first reported by Politico"
+                    near.append((len(gap_after.split()), ms, me))
+            if near:
+                _gap, ms, me = min(near)
+                return Attribution(type="named", source_text=text[ms:me], cue=m.group(0).strip(),
+                                   source_start=ms, source_end=me)
             # An anonymous subject right before the verb: "Insider sagten", "officials said".
             np_start, np_end = _np_before(text, start, m.start())
             if np_end > np_start and len(text[np_start:np_end].split()) <= 8:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from quellenlage.document import Document
 from quellenlage.ner import canonical_name, first_name_gender
 from quellenlage.report import Entity, Mention
-from quellenlage.resources import table, word_list
+from quellenlage.resources import phrase_regex, table, word_list
 from quellenlage.tokenize import tokenize
 
 _CAP = re.compile(r"^[A-ZÄÖÜ][\w'’.-]*$")
@@ -160,12 +160,15 @@ def _wider_name(gaz: _Gaz, text: str, start: int, end: int, label: str, inner: l
     return bool(rest) and all(w in gaz.first_names or w.lower() in _CONNECT for w in rest)
 
 
-def _titled_person(text: str, span: tuple[int, int, str], gaz: _Gaz) -> tuple[int, int, str]:
+def _titled_person(text: str, span: tuple[int, int, str], gaz: _Gaz, lang: str) -> tuple[int, int, str]:
     """A model mention of an organisation or place that ends in "<title> <first name> <surname>"
-    is that person ("Fed Chair Jerome Powell" -> "Jerome Powell", PER)."""
+    is that person ("Fed Chair Jerome Powell" -> "Jerome Powell", PER); so is one right after an
+    honorific ("Ms. Moore", where "Moore" is also a town; "Frau Lindner")."""
     start, end, label = span
     if label == "PER":
         return span
+    if phrase_regex(lang, "entities_honorifics", suffix=r"\s+$").search(text, max(0, start - 8), start):
+        return start, end, "PER"
     toks = tokenize(text, start, end)
     words = [text[a:b] for a, b in toks]
     for j in range(1, len(words) - 1):
@@ -279,7 +282,8 @@ class EntitiesStage:
                 raise ModelError(f"no trained NER model ships for '{lang}'", hint="use --entities rules")
             model_spans = tagger.find_many([x.text for x in group], same_document=True) if tagger else None
             used.add("model+gazetteer" if tagger else "rules")
-            gaz = _gazetteer(lang if lang in ("de", "en") else "en")
+            gaz_lang = lang if lang in ("de", "en") else "en"
+            gaz = _gazetteer(gaz_lang)
             for i, sentence in enumerate(group):
                 rules = rule_mentions(doc.text, lang, sentence.start, sentence.end)
                 if model_spans is None:
@@ -296,7 +300,8 @@ class EntitiesStage:
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
-                found[sentence.id] = sorted(_dateline_place(doc.text, _titled_person(doc.text, x, gaz)) for x in spans)
+                found[sentence.id] = sorted(_dateline_place(doc.text, _titled_person(doc.text, x, gaz, gaz_lang))
+                                             for x in spans)
         return found, used
 
     @staticmethod
@@ -331,6 +336,18 @@ class EntitiesStage:
                     taken.append(m.span())
         return sorted(raw + added)
 
+    @staticmethod
+    def _surnames_not_places(doc: Document, raw: list) -> list:
+        """A one-word place that is the surname of a person named in full in the same text is
+        that person ("Connie Mariano" ... "Mariano wrote"; "Mariano" is also a town), unless the
+        place is on the hand-written lists ("George Washington" ... "Washington")."""
+        lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
+        gaz = _gazetteer(lang)
+        surnames = {m[3].split()[-1] for m in raw if m[2] == "PER" and len(m[3].split()) > 1
+                    and _is_first_name(gaz, m[3].split()[0])}
+        return [(m[0], m[1], "PER", *m[3:]) if m[2] == "LOC" and m[3] in surnames and _lookup(gaz, m[3]) is None
+                else m for m in raw]
+
     def __call__(self, doc: Document) -> Document:
         raw: list[tuple[int, int, str, str, str]] = []
         sentences = [x for x in doc.layer("sentences") if x.role not in ("elision", "boilerplate")
@@ -346,6 +363,7 @@ class EntitiesStage:
         # surnames of full names elsewhere in the text (the trained tagger carries its own names
         # across the document, but not the ones the gazetteer or rules added)
         raw = self._surname_mentions(doc, raw, careful="rules" not in used)
+        raw = self._surnames_not_places(doc, raw)
         clusters = merge_mentions([(s, e, label, surface) for s, e, label, surface, _ in raw], doc.text,
                                   doc.meta.language or "en")
         grouped: dict[int, list[int]] = {}

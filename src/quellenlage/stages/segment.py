@@ -19,7 +19,7 @@ from quellenlage.document import Document
 from quellenlage.errors import EmptyInputError
 from quellenlage.langid import detect_document_language, detect_sentence_language
 from quellenlage.report import Paragraph, Sentence
-from quellenlage.resources import check_language
+from quellenlage.resources import check_language, phrase_regex
 
 ELISION = re.compile(r"\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|\(\s*(?:\.\s*){3}\)|\(\s*…\s*\)")
 URL_LINE = re.compile(r"^\s*(?:<)?(?:https?://|www\.)\S+?(?:>)?\s*$")
@@ -28,6 +28,7 @@ _NON_SPACE = re.compile(r"\S")
 # sentencex keeps some splits we do not want after a closing bracket of an elision, and misses
 # a split after "?"/"!" glued to a capital: handled below.
 _GLUED_QM = re.compile(r"[?!](?=[A-ZÄÖÜ][a-zäöüß])")
+_CAPITAL = re.compile(r"[^\w]*[A-ZÄÖÜ]")
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,7 +123,24 @@ def split_sentences(text: str, lang: str = "de", start: int = 0, end: int | None
                     spans[-1] = (spans[-1][0], e)
                 else:
                     spans.append((s, e))
-    return spans
+    return _join_after_titles(text, lang, spans)
+
+
+def _join_after_titles(text: str, lang: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces that sentencex cut after a title abbreviation ('..." Ms. | Moore said.',
+    "Abg. | Müller") when the next piece opens with a capital on the same line."""
+    titles = phrase_regex(lang, "sentence_abbreviations", suffix=r"$") if lang in ("de", "en") else None
+    if titles is None or len(spans) < 2:
+        return spans
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        gap = text[pe:s]
+        if not gap.strip() and "\n" not in gap and titles.search(text, ps, pe) and _CAPITAL.match(text, s, e):
+            out[-1] = (ps, e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _split_glued_marks(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
