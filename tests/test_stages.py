@@ -328,3 +328,26 @@ def test_pronoun_gender_of_a_cue():
 
     assert [_pronoun_gender(c) for c in ("she said", "He added", "sagte er", "Sie betonte", "sagten sie")] == \
         ["f", "m", "m", "f", None]
+
+
+def test_a_transcript_turn_and_an_announced_quotation_run_over_paragraphs():
+    """A speaker's turn of several paragraphs runs on to the next label; "X reports:" closing a
+    paragraph makes the next paragraph X's words (and the quoted paragraphs right after it), but
+    not the writer's paragraph that follows."""
+    text = ("Partial transcript as follows:\n\n"
+            "WALLACE: Will Gennifer Flowers be at the debate?\n\n"
+            "PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n"
+            "The truth is that Donald Trump communicates directly with the American people.\n\n"
+            "WALLACE: Governor, thank you.\n\n"
+            "The New York Times reports:\n\n"
+            '"Just 24 percent of the contributors to the campaign have given $200 or less."\n\n'
+            '"In 2012, 43 percent of the money came from small donors."\n\n'
+            "Clinton has had trouble at high-dollar events with rich donors.")
+    report = analyze(text, lang="en", input_format="text")
+    source = {s.text: c.attribution.source_text for s in report.sentences for c in report.claims
+              if c.sentence_id == s.id}
+    assert source["The truth is that Donald Trump communicates directly with the American people."] == "Pence"
+    assert source['"Just 24 percent of the contributors to the campaign have given $200 or less."'] \
+        == "New York Times"
+    assert source['"In 2012, 43 percent of the money came from small donors."'] == "New York Times"
+    assert source["Clinton has had trouble at high-dollar events with rich donors."] == "the writer"

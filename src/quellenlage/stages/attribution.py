@@ -59,6 +59,7 @@ _EN_DESCRIBED_AFTER = re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
+_OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
@@ -72,6 +73,7 @@ _NOT_IN_DESCRIPTION = re.compile(
 # Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
+TURN_REACH = 3000  # characters: a turn runs over blank lines only up to a next label this near
 _TURN_LABEL = re.compile(r"^[ \t]*[\"“„]?(?P<label>[A-ZÄÖÜ][\w'’.-]+(?:[ ][A-ZÄÖÜ][\w'’.-]+){0,2})[ \t]*:[ \t]+\S",
                          re.MULTILINE)
 _NOT_SPEAKERS = frozenset({
@@ -184,6 +186,7 @@ class AttributionStage:
         attributions: dict[str, Attribution] = {}
         previous: Attribution | None = None
         previous_paragraph = None
+        block_quoted = False
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
         persons_by_surname: dict[str, list] = {}
         for e in doc.layer("entities"):
@@ -193,10 +196,17 @@ class AttributionStage:
         turns = self._turn_labels(doc, person_names)
         turn_starts = [t[0] for t in turns]
         signed = {p.id: self._signature(doc, p) for p in doc.layer("paragraphs")}  # '"..." ― Name'
+        announced: Attribution | None = None  # "The New York Times reports:" closing a paragraph
+        block: Attribution | None = None  # ... whose next paragraph (and quoted ones after it) it speaks
         for index, s in enumerate(sentences):
             if s.role not in ("author", "relayed", "meta"):
-                previous = None
+                previous = announced = block = None
                 continue
+            if s.paragraph != previous_paragraph:
+                opens_quote = bool(_OPENS_QUOTE.match(s.text))
+                block = announced if announced is not None else block if opens_quote and block_quoted else None
+                block_quoted = opens_quote if announced is not None else block_quoted
+                announced = None
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
@@ -208,6 +218,8 @@ class AttributionStage:
             if att is None and previous is not None and s.paragraph == previous_paragraph \
                     and self._continues(s.text, lang):
                 att = previous.model_copy(update={"carried_over": True})
+            elif att is None and block is not None:
+                att = block.model_copy(update={"carried_over": True})
             elif att is None and (cue := self._pronoun_speaker(s.text, lang)):
                 # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
                 # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
@@ -258,6 +270,9 @@ class AttributionStage:
                 persons.append((index, att, _gender(person.name)))
             previous = att if att.type in ("named", "anonymous", "described") else None
             previous_paragraph = s.paragraph
+            if (previous is not None and s.text.rstrip().endswith(":")
+                    and (index + 1 == len(sentences) or sentences[index + 1].paragraph != s.paragraph)):
+                announced = previous
         self._quoted_before_speaker(doc, sentences, attributions)
         # "Das teilte Sprecher X am Freitag mit." names the source of the sentence before it too.
         for before, s in zip(sentences, sentences[1:]):
@@ -341,8 +356,8 @@ class AttributionStage:
     @staticmethod
     def _turn_labels(doc: Document, person_names: set[str] = frozenset()) -> list[tuple[int, int, Attribution]]:
         """Speaker turns of a transcript: from a line that opens with a name in capitals and a
-        colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line or
-        blank line; a title line opening with a person of the document and a colon ("Pence:
+        colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line (over
+        blank lines where that line is near) or else the next blank line; a title line opening with a person of the document and a colon ("Pence:
         Flowers won't be at debate") for that line only. ``(start, end, attribution)`` in text order."""
         text = doc.text
         labels = list(_TURN_LABEL.finditer(text))  # "UPDATE:" is no speaker but ends a turn
@@ -360,6 +375,8 @@ class AttributionStage:
                 line_end = text.find("\n", m.end())
                 stop = min(stop, line_end if line_end >= 0 else len(text))
             blank = text.find("\n\n", m.end(), stop)
+            if blank >= 0 and i + 1 < len(labels) and stop - m.end() <= TURN_REACH:
+                blank = -1  # a turn of several paragraphs runs on to the next speaker's label
             out.append((m.start(), blank if blank >= 0 else stop, Attribution(
                 type="named", source_text=label.title() if label.isupper() else label, cue=TURN_CUE,
                 source_start=m.start("label"), source_end=m.end("label"))))
