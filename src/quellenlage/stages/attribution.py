@@ -62,6 +62,11 @@ SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
+# a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
+_OPENING_PRONOUN = re.compile(r"(?i)\s*(he|his|him|she|her|er|sein|seine|seinen|seinem|seiner|sie|ihre?)\b")
+_PRONOUN_FAMILY = {"he": "he", "his": "he", "him": "he", "she": "she", "her": "she", "er": "er", "sein": "er",
+                   "seine": "er", "seinen": "er", "seinem": "er", "seiner": "er", "sie": "sie", "ihr": "sie",
+                   "ihre": "sie"}
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
 # (an auxiliary: "The registration issue was first reported by", a preposition's "to").
 _DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge"})
@@ -323,8 +328,8 @@ class AttributionStage:
         """For a pronoun speaker with no person quoted shortly before: the person who opens the
         sentence before it (its subject, after at most a title: "Former New York Gov. George
         Pataki is endorsing ..."), where the first name agrees with the pronoun; sentences that
-        open with the same pronoun are passed over ("On Monday, Clinton leaned in. She started
-        off ... She then ... '"...," she said.'), at most three of them."""
+        open with the same pronoun or its possessive are passed over ("On Monday, Clinton leaned
+        in. She started off ... Her plan ... '"...," she said.'), at most three of them."""
         want = _pronoun_gender(cue)
         pronoun = _PRONOUN.search(cue).group(0).lower()
         starts = [m[0] for m in mentions]
@@ -337,8 +342,8 @@ class AttributionStage:
                 if want is not None and _gender(entity.name) not in (want, "?"):
                     return None
                 return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
-            opens = _PRONOUN.match(before.text)
-            if opens is None or opens.group(0).lower() != pronoun:
+            opens = _OPENING_PRONOUN.match(before.text)
+            if opens is None or _PRONOUN_FAMILY.get(opens.group(1).lower()) != pronoun:
                 return None
         return None
 
@@ -391,7 +396,7 @@ class AttributionStage:
         who ..., said he may come" or "where he says" (the pronoun belongs to another clause)."""
         verbs = phrase_regex(lang, "attribution_verbs").pattern
         pronoun = r"(?:he|she)" if lang == "en" else r"(?:er|sie)"
-        lead = r"(?:^\s*|[\"”“»«’‘]\s*[,.]?\s+|[\"”“»«’‘],\s*)"
+        lead = r"(?:^\s*|[\"”“»«’‘']\s*[,.]?\s+|[\"”“»«’‘'],\s*)"
         m = re.search(rf"(?i){lead}({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)", sentence)
         if m is None:  # parenthetical or closing: "To prevent problems, he said, officials ...", "..., she said."
             m = re.search(rf"(?i),\s+({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)(?:\s*,|\s*[.!?]?[\"”“»«’‘]*\s*$)",
