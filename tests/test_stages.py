@@ -351,3 +351,14 @@ def test_a_transcript_turn_and_an_announced_quotation_run_over_paragraphs():
         == "New York Times"
     assert source['"In 2012, 43 percent of the money came from small donors."'] == "New York Times"
     assert source["Clinton has had trouble at high-dollar events with rich donors."] == "the writer"
+
+
+def test_groups_and_first_names_alone_are_speakers():
+    """A bare plural group ("Police say") is a described source; a person called by the first
+    name alone after a quotation is named."""
+    text = ('Police say they have adequate resources to secure the city.\n\n'
+            '"I would," Melanie said to the TV.')
+    report = analyze(text, lang="en", input_format="text")
+    att = [next(c.attribution for c in report.claims if c.sentence_id == s.id) for s in report.sentences]
+    assert (att[0].type, att[0].source_text) == ("described", "Police")
+    assert (att[1].type, att[1].source_text) == ("named", "Melanie")

@@ -26,7 +26,7 @@ import re
 from quellenlage.document import Document
 from quellenlage.report import Attribution, Source, TextSpan
 from quellenlage.ner.merge import first_name_gender
-from quellenlage.resources import phrase_regex
+from quellenlage.resources import phrase_regex, word_list
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
 # English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
@@ -60,6 +60,7 @@ _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
+_FIRST_NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -532,6 +533,13 @@ class AttributionStage:
                 found = classify(np_start, np_end, m.group(0).strip())
                 if found is not None and found.type == "anonymous":
                     return found
+            # A person called by the first name alone, which the tagger left out: '"I would,"
+            # Melanie said.'
+            first = _FIRST_NAME_BEFORE.search(text, start, m.start())
+            if first and first_name_gender(first.group(1)) and (first.start(1) == start or _QUOTE_MARK.search(
+                    text, max(start, first.start(1) - 3), first.start(1))):
+                return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
+                                   source_start=first.start(1), source_end=first.end(1))
         # 3. The trained taggers' speakers of the speech or content that overlaps this sentence.
         for c_start, c_end, speaker, cue, label in speech_spans or ():
             if c_start < end and start < c_end:
@@ -556,8 +564,8 @@ class AttributionStage:
                     continue
                 np_start, np_end = after.span(1)
                 phrase = after.group(1)
-            if (described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
-                    and not _NOT_IN_DESCRIPTION.search(phrase)):
+            if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
+                    and not _NOT_IN_DESCRIPTION.search(phrase)) or phrase.lower() in word_list(lang, "attribution_groups")):
                 return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
                                    source_start=np_start, source_end=np_start + len(phrase))
         return None
