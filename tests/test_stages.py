@@ -362,3 +362,17 @@ def test_groups_and_first_names_alone_are_speakers():
     att = [next(c.attribution for c in report.claims if c.sentence_id == s.id) for s in report.sentences]
     assert (att[0].type, att[0].source_text) == ("described", "Police")
     assert (att[1].type, att[1].source_text) == ("named", "Melanie")
+
+
+def test_german_news_sources_after_the_quotation_and_in_source_phrases():
+    """German news style: the speaker after a quotation ('„...“, sagte ein Sprecher des
+    Ministeriums am Montag'), "Nach Angaben der Polizei", a denial ("wies ... zurück")."""
+    text = ("„Wir werden das prüfen“, sagte ein Sprecher des Innenministeriums am Montag in Berlin.\n"
+            "Nach Angaben der Polizei wurden bei dem Unfall drei Menschen schwer verletzt.\n"
+            "Das Finanzministerium wies die Vorwürfe am Dienstag zurück.\n"
+            "„Der Deal ist geplatzt“, so ein Insider.")
+    report = analyze(text, lang="de", input_format="text")
+    att = [next(c.attribution for c in report.claims if c.sentence_id == s.id) for s in report.sentences]
+    assert [(a.type, a.source_text) for a in att] == [
+        ("described", "ein Sprecher des Innenministeriums"), ("described", "der Polizei"),
+        ("named", "Finanzministerium"), ("anonymous", "ein Insider")]

@@ -27,6 +27,7 @@ from quellenlage.document import Document
 from quellenlage.report import Attribution, Source, TextSpan
 from quellenlage.ner.merge import first_name_gender
 from quellenlage.resources import phrase_regex, word_list
+from quellenlage.stages.segment import strip_span
 
 _CLAUSE_END = re.compile(r"[,;:.!?–—]|\s-\s|\s(?:und|and|but|aber|die|der|das|which|who)\s")
 # English "said X" names the speaker only where X ends the clause ("..., said Trump.", "said Smith
@@ -39,8 +40,8 @@ _EN_INVERTED_VERB_AFTER = re.compile(r"[,\"“”'’]\s*$")
 # German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an").
 # (the group name is the particle the verb needs)
 _DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
-                           r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt))\b")
-_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu)\s*[.!?]?[\"“”»«]*\s*$")
+                           r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt)|(?P<zurück>wies|wiesen|weist))\b")
+_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück)\s*[.!?]?[\"“”»«]*\s*$")
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
 # The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
@@ -54,8 +55,13 @@ _DESCRIBED = {
     "de": re.compile(r"^(?i:der|die|das|ein|eine|einer|sein|seine|ihr|ihre|dessen|deren|mehrere|viele|einige|"
                      r"zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
 }
-_EN_DESCRIBED_AFTER = re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)",
-                                 re.IGNORECASE)
+_DESCRIBED_AFTER = {
+    "en": re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)", re.IGNORECASE),
+    # "sagte ein Sprecher des Ministeriums am Montag", "sagte eine alte Frau": article, adjectives,
+    # a noun, and perhaps a genitive ("des Ministeriums"); not what follows ("der Journalist gereizt")
+    "de": re.compile(r"\s+((?i:der|die|das|ein|eine|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+"
+                     r"(?:\s+(?:des|der|eines|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+)?)(?!\w)"),
+}
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
@@ -70,7 +76,8 @@ _PRONOUN_FAMILY = {"he": "he", "his": "he", "him": "he", "she": "she", "her": "s
                    "ihre": "sie"}
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
 # (an auxiliary: "The registration issue was first reported by", a preposition's "to").
-_DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge"})
+_DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge", "nach angaben", "nach angaben von",
+                               "nach aussage", "nach aussagen", "nach informationen", "unter berufung auf"})
 _NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "asked", "so", "wie", "zitiert"})
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
@@ -457,6 +464,7 @@ class AttributionStage:
         anonymous = phrase_regex(lang, "attribution_anonymous")
 
         def classify(np_start: int, np_end: int, cue: str) -> Attribution | None:
+            np_start, np_end = strip_span(text, np_start, np_end)
             if np_end <= np_start:
                 return None
             named = [(ms, me) for ms, me, _e in mentions if np_start <= ms and me <= np_end]
@@ -535,9 +543,9 @@ class AttributionStage:
                     return found
             # A person called by the first name alone, which the tagger left out: '"I would,"
             # Melanie said.'
-            first = _FIRST_NAME_BEFORE.search(text, start, m.start())
-            if first and first_name_gender(first.group(1)) and (first.start(1) == start or _QUOTE_MARK.search(
-                    text, max(start, first.start(1) - 3), first.start(1))):
+            first = _FIRST_NAME_BEFORE.search(text, start, m.start()) if lang == "en" else None
+            if first and first_name_gender(first.group(1)) and first.group(1).lower() not in word_list(lang, "stopwords") \
+                    and (first.start(1) == start or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
         # 3. The trained taggers' speakers of the speech or content that overlaps this sentence.
@@ -548,22 +556,28 @@ class AttributionStage:
                 if found is not None:
                     return found
         # 4. A described subject right before a verb of saying: "The Indiana governor said",
-        # "Die Bank teilte mit", or after it in English: '"...," said the spokesman.'
+        # "Die Bank teilte mit", or after it, behind a quotation: '"...," said the spokesman.',
+        # '„...“, sagte ein Sprecher des Ministeriums am Montag.', '„...“, so ein Insider.'
         described = _DESCRIBED[lang]
+        anonymous_words = phrase_regex(lang, "attribution_anonymous")
         for m in cues:
-            if m.group(0)[:1].isupper() or m.group(0).lower() in _NOT_DESCRIBED_CUES \
-                    or (lang == "de" and m.group(0).lower().startswith("ge")):
-                continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
-            np_start, np_end = _np_before(text, start, m.start())
-            while np_start < np_end and text[np_start] in " \"“”„«»’‘":  # '"...," the ad's narrator says'
-                np_start += 1
-            phrase = text[np_start:np_end].strip()
-            if not re.search(r"\w", phrase):  # nothing before the verb but a quotation's end
-                after = _EN_DESCRIBED_AFTER.match(text, m.end(), end) if lang == "en" else None
-                if after is None or not _QUOTE_MARK.search(text[max(start, m.start() - 4):m.start()]):
-                    continue
+            after = None
+            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()):
+                after = _DESCRIBED_AFTER[lang].match(text, m.end(), end)
+            if after is not None:
                 np_start, np_end = after.span(1)
                 phrase = after.group(1)
+                if anonymous_words.search(phrase) and not _NOT_IN_DESCRIPTION.search(phrase):
+                    return Attribution(type="anonymous", source_text=phrase, cue=m.group(0).strip(),
+                                       source_start=np_start, source_end=np_end)
+            else:
+                if m.group(0)[:1].isupper() or m.group(0).lower() in _NOT_DESCRIBED_CUES \
+                        or (lang == "de" and m.group(0).lower().startswith("ge")):
+                    continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
+                np_start, np_end = _np_before(text, start, m.start())
+                while np_start < np_end and text[np_start] in " \"“”„«»’‘":  # '"...," the ad's narrator says'
+                    np_start += 1
+                phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
                     and not _NOT_IN_DESCRIPTION.search(phrase)) or phrase.lower() in word_list(lang, "attribution_groups")):
                 return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
