@@ -376,3 +376,14 @@ def test_german_news_sources_after_the_quotation_and_in_source_phrases():
     assert [(a.type, a.source_text) for a in att] == [
         ("described", "ein Sprecher des Innenministeriums"), ("described", "der Polizei"),
         ("named", "Finanzministerium"), ("anonymous", "ein Insider")]
+
+
+def test_german_dialogue_verbs_and_a_quotation_announced_by_a_colon():
+    text = ("»Einverstanden? Mit wem?« befahl Thomas Müller.\n"
+            "Der Doktor fuhr auf: »Du bist nicht bei Trost!«\n"
+            "Das Thema der Sendung: »Heimat für alle?«")
+    report = analyze(text, lang="de", input_format="text")
+    att = [next(c.attribution for c in report.claims if c.sentence_id == s.id) for s in report.sentences]
+    assert (att[0].type, att[0].source_text) == ("named", "Thomas Müller")
+    assert (att[1].type, att[1].source_text) == ("described", "Der Doktor")
+    assert att[2].type == "author"  # a heading with a colon names no speaker

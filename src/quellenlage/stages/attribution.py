@@ -55,13 +55,17 @@ _DESCRIBED = {
     "de": re.compile(r"^(?i:der|die|das|ein|eine|einer|sein|seine|ihr|ihre|dessen|deren|mehrere|viele|einige|"
                      r"zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
 }
+# A German description: article, adjectives, a noun, perhaps a genitive ("ein Sprecher des
+# Ministeriums", "eine alte Frau"); not what follows it ("der Journalist gereizt")
+_DE_DESCRIPTION = (r"(?i:der|die|das|ein|eine|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+"
+                   r"(?:\s+(?:des|der|eines|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+)?")
 _DESCRIBED_AFTER = {
     "en": re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)", re.IGNORECASE),
-    # "sagte ein Sprecher des Ministeriums am Montag", "sagte eine alte Frau": article, adjectives,
-    # a noun, and perhaps a genitive ("des Ministeriums"); not what follows ("der Journalist gereizt")
-    "de": re.compile(r"\s+((?i:der|die|das|ein|eine|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+"
-                     r"(?:\s+(?:des|der|eines|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+)?)(?!\w)"),
+    "de": re.compile(r"\s+(" + _DE_DESCRIPTION + r")(?!\w)"),
 }
+_DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
+# A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
+_COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
@@ -86,6 +90,7 @@ _NOT_IN_DESCRIPTION = re.compile(
 # Transcript turns: "WALLACE: ...", "MODERATOR: ..." (capitals, at a line start); headings in
 # capitals that are not speakers are left out.
 TURN_CUE = "speaker label (transcript turn)"
+COLON_CUE = "quotation after a colon"
 TURN_REACH = 3000  # characters: a turn runs over blank lines only up to a next label this near
 _TURN_LABEL = re.compile(r"^[ \t]*[\"“„]?(?P<label>[A-ZÄÖÜ][\w'’.-]+(?:[ ][A-ZÄÖÜ][\w'’.-]+){0,2})[ \t]*:[ \t]+\S",
                          re.MULTILINE)
@@ -548,14 +553,30 @@ class AttributionStage:
                     and (first.start(1) == start or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
-        # 3. The trained taggers' speakers of the speech or content that overlaps this sentence.
+        # 3. A quotation announced by a colon after its speaker, who opens the sentence, and one to
+        # three words (a verb) in between: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'; not
+        # 'Das Thema der Sendung: "..."' or 'Google hilft manchmal auf profane Art und Weise: "..."'.
+        colon = _COLON_QUOTE.search(text, start, end)
+        if colon is not None and not _QUOTE_MARK.search(text, start, colon.start()):
+            first = next(((ms, me) for ms, me, _e in mentions if start <= ms < colon.start()), None)
+            np = _DE_DESCRIPTION_START.match(text, start, colon.start()) if lang == "de" else None
+            if first is not None and not text[start:first[0]].strip():
+                np_start, np_end, kind = first[0], first[1], "named"
+            elif np is not None:
+                np_start, np_end, kind = np.start(1), np.end(1), "described"
+            else:
+                np_start = np_end = kind = None
+            if kind is not None and 1 <= len(text[np_end:colon.start()].split()) <= 3:
+                return Attribution(type=kind, source_text=text[np_start:np_end], cue=COLON_CUE,
+                                   source_start=np_start, source_end=np_end)
+        # 4. The trained taggers' speakers of the speech or content that overlaps this sentence.
         for c_start, c_end, speaker, cue, label in speech_spans or ():
             if c_start < end and start < c_end:
                 cue_text = text[cue[0]:cue[1]] if cue else label
                 found = classify(speaker[0], speaker[1], f"{cue_text} ({label}, model)")
                 if found is not None:
                     return found
-        # 4. A described subject right before a verb of saying: "The Indiana governor said",
+        # 5. A described subject right before a verb of saying: "The Indiana governor said",
         # "Die Bank teilte mit", or after it, behind a quotation: '"...," said the spokesman.',
         # '„...“, sagte ein Sprecher des Ministeriums am Montag.', '„...“, so ein Insider.'
         described = _DESCRIBED[lang]
