@@ -83,11 +83,20 @@ _NO_SPACE_BEFORE = set(".,;:!?)]«‹“")
 _NO_SPACE_AFTER = set("([»›„")
 
 
+_TURN_OPENERS = {"»", "„"}
+_SENTENCE_ENDS = {".", "!", "?", "«", "“", "‹", "...", "…"}
+
+
 def detokenize(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    """A readable text for REDEWIEDERGABE tokens and each token's character span in it."""
+    """A readable text for REDEWIEDERGABE tokens and each token's character span in it. The corpus
+    keeps no paragraphs; a quotation that opens after a sentence's end starts a new line, as a
+    dialogue turn does in the printed text."""
     parts, spans, pos = [], [], 0
     for i, tok in enumerate(tokens):
-        if i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER:
+        if i and tok in _TURN_OPENERS and tokens[i - 1] in _SENTENCE_ENDS:
+            parts.append("\n")
+            pos += 1
+        elif i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER:
             parts.append(" ")
             pos += 1
         spans.append((pos, pos + len(tok)))

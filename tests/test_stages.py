@@ -332,22 +332,22 @@ def test_pronoun_gender_of_a_cue():
 
 def test_a_transcript_turn_and_an_announced_quotation_run_over_paragraphs():
     """A speaker's turn of several paragraphs runs on to the next label; "X reports:" closing a
-    paragraph makes the next paragraph X's words (and the quoted paragraphs right after it), but
-    not the writer's paragraph that follows."""
+    paragraph makes the next paragraph X's words (and, where that leaves its quotation open, the
+    quoted paragraph right after it), but not the writer's paragraph that follows."""
     text = ("Partial transcript as follows:\n\n"
             "WALLACE: Will Gennifer Flowers be at the debate?\n\n"
             "PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n"
             "The truth is that Donald Trump communicates directly with the American people.\n\n"
             "WALLACE: Governor, thank you.\n\n"
             "The New York Times reports:\n\n"
-            '"Just 24 percent of the contributors to the campaign have given $200 or less."\n\n'
+            '"Just 24 percent of the contributors to the campaign have given $200 or less.\n\n'
             '"In 2012, 43 percent of the money came from small donors."\n\n'
             "Clinton has had trouble at high-dollar events with rich donors.")
     report = analyze(text, lang="en", input_format="text")
     source = {s.text: c.attribution.source_text for s in report.sentences for c in report.claims
               if c.sentence_id == s.id}
     assert source["The truth is that Donald Trump communicates directly with the American people."] == "Pence"
-    assert source['"Just 24 percent of the contributors to the campaign have given $200 or less."'] \
+    assert source['"Just 24 percent of the contributors to the campaign have given $200 or less.'] \
         == "New York Times"
     assert source['"In 2012, 43 percent of the money came from small donors."'] == "New York Times"
     assert source["Clinton has had trouble at high-dollar events with rich donors."] == "the writer"
@@ -387,3 +387,16 @@ def test_german_dialogue_verbs_and_a_quotation_announced_by_a_colon():
     assert (att[0].type, att[0].source_text) == ("named", "Thomas Müller")
     assert (att[1].type, att[1].source_text) == ("described", "Der Doktor")
     assert att[2].type == "author"  # a heading with a colon names no speaker
+
+
+def test_german_speech_tags_after_a_quotation_whatever_the_verb():
+    text = ("»Ein Schürzenvermögen also!« spöttelte der Doktor.\n"
+            "»Sei du ganz ruhig«, entgegnete Rosenzweig und lachte wieder.\n"
+            "»Ja, ja, mein lieber Janko«, sagte dann der Alte.\n"
+            "Sie sprachen über den „neuen Curs“ der Regierung.\n"
+            "»Sei nicht so albern, Otto.«")
+    report = analyze(text, lang="de", input_format="text")
+    att = [next(c.attribution for c in report.claims if c.sentence_id == s.id) for s in report.sentences]
+    assert [(a.type, a.source_text) for a in att[:3]] == [
+        ("described", "der Doktor"), ("named", "Rosenzweig"), ("described", "der Alte")]
+    assert att[3].type == "author" and att[4].type == "author"  # "der" is no verb; "so" is no cue here

@@ -63,6 +63,15 @@ _DESCRIBED_AFTER = {
     "en": re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)", re.IGNORECASE),
     "de": re.compile(r"\s+(" + _DE_DESCRIPTION + r")(?!\w)"),
 }
+_DE_ARTICLE = re.compile(r"(?i)(?:der|die|das|ein|eine|einer)\s")
+# a speech tag after a closing quotation: a verb, perhaps an adverb, the speaker, then the clause ends
+_DE_QUOTE_TAG = re.compile(
+    r"[«“\"‹]\s*,?\s+(?P<verb>[a-zäöüß]{3,}(?:\s+(?:dann|jetzt|nun|noch|wieder|leise|laut|endlich|trocken|"
+    r"ruhig|schließlich|lachend|kopfschüttelnd))?)\s+(?P<np>" + _DE_DESCRIPTION + r"|[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+)?)"
+    r"(?=\s*(?:[.,;:!?»«„“]|$)|\s+(?:und|fort|zu|mit|an|auf|heraus|hinzu|ein)\b)")
+_DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei", "mit", "nach", "seit", "von", "zu",
+                           "über", "unter", "vor", "hinter", "neben", "zwischen", "oder", "aber", "als", "wie",
+                           "sowie", "bzw", "vom", "zum", "zur", "im", "am", "beim"})
 _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
 # A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
@@ -204,7 +213,7 @@ class AttributionStage:
         attributions: dict[str, Attribution] = {}
         previous: Attribution | None = None
         previous_paragraph = None
-        block_quoted = False
+        paragraph_spans = {p.id: (p.start, p.end) for p in doc.layer("paragraphs")}
         persons: list[tuple[int, Attribution, str]] = []  # (sentence index, attribution, gender)
         persons_by_surname: dict[str, list] = {}
         for e in doc.layer("entities"):
@@ -221,9 +230,12 @@ class AttributionStage:
                 previous = announced = block = None
                 continue
             if s.paragraph != previous_paragraph:
-                opens_quote = bool(_OPENS_QUOTE.match(s.text))
-                block = announced if announced is not None else block if opens_quote and block_quoted else None
-                block_quoted = opens_quote if announced is not None else block_quoted
+                # a quotation of several paragraphs leaves each open but the last: the next one
+                # that opens with a quotation mark goes on with it (dialogue turns close theirs)
+                still_open = block is not None and previous_paragraph is not None and _quote_state(
+                    text, *paragraph_spans[previous_paragraph], s.language, False)
+                block = announced if announced is not None else (
+                    block if still_open and _OPENS_QUOTE.match(s.text) else None)
                 announced = None
             lang = s.language if s.language in ("de", "en") else "en"
             lo = bisect.bisect_left(starts, s.start)
@@ -510,6 +522,10 @@ class AttributionStage:
             if particle:
                 cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
                          if m.lastgroup == particle.group(1).lower()]
+        # German "so" names a speaker only right after a quotation: '„...“, so Baerbock', not
+        # "Sei nicht so albern, Otto"
+        cues = [m for m in cues if m.group(0).lower() != "so"
+                or _QUOTE_MARK.search(text, max(start, m.start() - 3), m.start())]
         honorifics = phrase_regex(lang, "entities_honorifics", suffix=r"(?!\w)")
         for m in cues:
             # perfect tense, the participle closing the clause: "Habeck hat im Interview mit dem
@@ -553,6 +569,17 @@ class AttributionStage:
                     and (first.start(1) == start or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
+        # 2b. German speech tags after a quotation, whatever the verb: '»...« spöttelte der Doktor.',
+        # '»...«, entgegnete Rosenzweig und lachte', '»...«, sagte dann der Alte, »...«'
+        if lang == "de":
+            for m in _DE_QUOTE_TAG.finditer(text, start, end):
+                verb = m.group("verb").split()[0]
+                if verb in word_list("de", "stopwords") or verb in _DE_NOT_VERBS:
+                    continue  # '„neuen Curs“ der Regierung', '„Texas“ durch Str.'
+                named = next(((ms, me) for ms, me, _e in mentions if m.start("np") <= ms < m.end("np")), None)
+                ns, ne = named or m.span("np")
+                return Attribution(type="named" if named or not _DE_ARTICLE.match(m.group("np")) else "described",
+                                   source_text=text[ns:ne], cue=m.group("verb"), source_start=ns, source_end=ne)
         # 3. A quotation announced by a colon after its speaker, who opens the sentence, and one to
         # three words (a verb) in between: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'; not
         # 'Das Thema der Sendung: "..."' or 'Google hilft manchmal auf profane Art und Weise: "..."'.
