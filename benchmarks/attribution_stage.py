@@ -183,7 +183,8 @@ def main() -> None:
 
         tagger_spans = AttributionStage.__dict__["_speech_spans"]  # the staticmethod itself
         shipped = speech.load_speech_tagger
-        rows = [("default", tagger_spans, shipped), ("without the speech tagger", staticmethod(lambda doc: None), shipped)]
+        rows = [("default", tagger_spans, shipped),
+                ("without the speech tagger", staticmethod(lambda doc: None), shipped)]
         if args.speech_models is not None:
             from quellenlage.speech.tagger_de import GermanSpeechTagger
 

@@ -135,7 +135,8 @@ class Attribution(_Record):
     cue: Optional[str] = None
     source_start: Optional[int] = None
     source_end: Optional[int] = None
-    carried_over: bool = Field(False, description="taken over from an earlier sentence that opened the report")
+    carried_over: bool = Field(False, description="taken over from a neighbouring sentence: the one that opened "
+                                                  "the report, or the one that names the speaker of a quotation")
 
 
 class Claim(_Record):

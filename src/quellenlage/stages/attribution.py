@@ -9,10 +9,14 @@ quotation signed after a dash ('"..." ― Jacklyn Ashley') is the signer's.
 
 Cues: verbs of saying next to a PER/ORG entity, source prepositions ("laut", "gemäß", "zufolge",
 "according to") with their noun phrase, anonymous nouns (Quelle, Insider, officials) without a
-name, and German Konjunktiv I ("er sei", "habe"), which continues a report: a sentence in
-Konjunktiv I (or a quotation) right after an attributed one keeps that attribution
-(``carried_over``). Where the trained speech tagger of :mod:`quellenlage.speech` ships for the
-language, its speaker spans are used as well.
+name, German speech tags after a quotation ('»...« spöttelte der Doktor'), a quotation announced
+by a colon after its speaker, and German Konjunktiv I ("er sei", "habe"), which continues a
+report: a sentence in Konjunktiv I (or a quotation) right after an attributed one keeps that
+attribution (``carried_over``). Attributions are also carried to a quotation whose speaker is
+named after it ('"How many times ...?" | Clinton said.'), to the paragraph after "X reports:",
+over the paragraphs of a transcript turn, and to "he said" (the person quoted shortly before, or
+the subject of the sentences before). Where the trained speech tagger of
+:mod:`quellenlage.speech` ships for the language, its speaker spans are used as well.
 
 Named and anonymous sources become source records whose ``via`` is the voice of the sentence:
 an anonymous source inside relayed text reaches the reader through the cited work.
@@ -67,7 +71,8 @@ _DE_ARTICLE = re.compile(r"(?i)(?:der|die|das|ein|eine|einer)\s")
 # a speech tag after a closing quotation: a verb, perhaps an adverb, the speaker, then the clause ends
 _DE_QUOTE_TAG = re.compile(
     r"[«“\"‹]\s*,?\s+(?P<verb>[a-zäöüß]{3,}(?:\s+(?:dann|jetzt|nun|noch|wieder|leise|laut|endlich|trocken|"
-    r"ruhig|schließlich|lachend|kopfschüttelnd))?)\s+(?P<np>" + _DE_DESCRIPTION + r"|[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+)?)"
+    r"ruhig|schließlich|lachend|kopfschüttelnd))?)\s+"
+    r"(?P<np>" + _DE_DESCRIPTION + r"|[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+)?)"
     r"(?=\s*(?:[.,;:!?»«„“]|$)|\s+(?:und|fort|zu|mit|an|auf|heraus|hinzu|ein)\b)")
 _DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei", "mit", "nach", "seit", "von", "zu",
                            "über", "unter", "vor", "hinter", "neben", "zwischen", "oder", "aber", "als", "wie",
@@ -298,7 +303,7 @@ class AttributionStage:
                 if att.type == "named" and att.source else None
             if person is not None:
                 persons.append((index, att, _gender(person.name)))
-            previous = att if att.type in ("named", "anonymous", "described") else None
+            previous = att if att.type in SOURCED else None
             previous_paragraph = s.paragraph
             if (previous is not None and s.text.rstrip().endswith(":")
                     and (index + 1 == len(sentences) or sentences[index + 1].paragraph != s.paragraph)):
@@ -387,8 +392,9 @@ class AttributionStage:
     def _turn_labels(doc: Document, person_names: set[str] = frozenset()) -> list[tuple[int, int, Attribution]]:
         """Speaker turns of a transcript: from a line that opens with a name in capitals and a
         colon ("WALLACE: Do you really see ...", "CLINTON: Well, ...") to the next such line (over
-        blank lines where that line is near) or else the next blank line; a title line opening with a person of the document and a colon ("Pence:
-        Flowers won't be at debate") for that line only. ``(start, end, attribution)`` in text order."""
+        blank lines where that line is near) or else the next blank line; a title line opening with
+        a person of the document and a colon ("Pence: Flowers won't be at debate") for that line
+        only. ``(start, end, attribution)`` in text order."""
         text = doc.text
         labels = list(_TURN_LABEL.finditer(text))  # "UPDATE:" is no speaker but ends a turn
         out = []
@@ -565,8 +571,9 @@ class AttributionStage:
             # A person called by the first name alone, which the tagger left out: '"I would,"
             # Melanie said.'
             first = _FIRST_NAME_BEFORE.search(text, start, m.start()) if lang == "en" else None
-            if first and first_name_gender(first.group(1)) and first.group(1).lower() not in word_list(lang, "stopwords") \
-                    and (first.start(1) == start or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))):
+            if (first and first_name_gender(first.group(1)) and first.group(1).lower() not in word_list(lang, "stopwords")
+                    and (first.start(1) == start
+                         or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1)))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
         # 2b. German speech tags after a quotation, whatever the verb: '»...« spöttelte der Doktor.',
@@ -627,7 +634,8 @@ class AttributionStage:
                     np_start += 1
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
-                    and not _NOT_IN_DESCRIPTION.search(phrase)) or phrase.lower() in word_list(lang, "attribution_groups")):
+                    and not _NOT_IN_DESCRIPTION.search(phrase))
+                    or phrase.lower() in word_list(lang, "attribution_groups")):
                 return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
                                    source_start=np_start, source_end=np_start + len(phrase))
         return None
