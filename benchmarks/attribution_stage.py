@@ -51,6 +51,27 @@ def _words(text: str | None) -> set[str]:
     return {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", text or "") if len(w) > 2}
 
 
+def score_report(c: Counter, report, gold_all: list[tuple[int, int, str | None]], pronouns: set[str]) -> None:
+    """Count one report's claims against the gold ``(start, end, source text)`` spans that cover
+    at least half of a claim's sentence."""
+    by_id = {s.id: s for s in report.sentences}
+    for claim in report.claims:
+        s = by_id[claim.sentence_id]
+        need = 0.5 * max(1, s.end - s.start)
+        gold = [src for a, b, src in gold_all if min(b, s.end) - max(a, s.start) >= need]
+        sourced = claim.attribution.type in SOURCED
+        if not gold:
+            c["no gold"] += 1
+            c["false"] += sourced
+        elif all((g or "").strip().lower() in pronouns for g in gold):
+            c["pronoun gold"] += 1
+            c["pronoun gold, sourced"] += sourced
+        else:
+            c["gold"] += 1
+            c["sourced"] += sourced
+            c["right"] += sourced and any(_words(claim.attribution.source_text) & _words(g) for g in gold)
+
+
 def measure(files: list[Path], ann_dir: Path, **options) -> Counter:
     import quellenlage
 
@@ -58,22 +79,7 @@ def measure(files: list[Path], ann_dir: Path, **options) -> Counter:
     for f in files:
         gold_all = gold_attributions(next(ann_dir.glob(f.stem + "*.ann")))
         report = quellenlage.analyze(f.read_text(encoding="utf-8"), lang="en", input_format="text", **options)
-        by_id = {s.id: s for s in report.sentences}
-        for claim in report.claims:
-            s = by_id[claim.sentence_id]
-            need = 0.5 * max(1, s.end - s.start)
-            gold = [src for a, b, src in gold_all if min(b, s.end) - max(a, s.start) >= need]
-            sourced = claim.attribution.type in SOURCED
-            if not gold:
-                c["no gold"] += 1
-                c["false"] += sourced
-            elif all((g or "").strip().lower() in PRONOUNS for g in gold):
-                c["pronoun gold"] += 1
-                c["pronoun gold, sourced"] += sourced
-            else:
-                c["gold"] += 1
-                c["sourced"] += sourced
-                c["right"] += sourced and any(_words(claim.attribution.source_text) & _words(g) for g in gold)
+        score_report(c, report, gold_all, PRONOUNS)
     return c
 
 
@@ -123,21 +129,7 @@ def measure_german(files: list[Path]) -> Counter:
                 gold_all.append((spans[min(toks)][0], spans[max(toks)][1],
                                  " ".join(doc.tokens[i] for i in sorted(speaker))))
         report = quellenlage.analyze(text, lang="de", input_format="text")
-        by_id = {s.id: s for s in report.sentences}
-        for claim in report.claims:
-            s = by_id[claim.sentence_id]
-            need = 0.5 * max(1, s.end - s.start)
-            gold = [src for a, b, src in gold_all if min(b, s.end) - max(a, s.start) >= need]
-            sourced = claim.attribution.type in SOURCED
-            if not gold:
-                continue
-            if all(g.strip().lower() in GERMAN_PRONOUNS for g in gold):
-                c["pronoun gold"] += 1
-                c["pronoun gold, sourced"] += sourced
-            else:
-                c["gold"] += 1
-                c["sourced"] += sourced
-                c["right"] += sourced and any(_words(claim.attribution.source_text) & _words(g) for g in gold)
+        score_report(c, report, gold_all, GERMAN_PRONOUNS)
     return c
 
 
