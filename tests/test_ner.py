@@ -184,6 +184,13 @@ def test_merge_surname_joins_single_full_name():
     assert ids[3] == ids[4] != ids[0]
 
 
+def test_merge_a_middle_initial_but_not_two_different_ones():
+    ids = cluster_mentions([("Donald J. Trump", "PER"), ("Donald Trump", "PER"), ("Trump", "PER"),
+                            ("George W. Bush", "PER"), ("George H. W. Bush", "PER")], lang="en")
+    assert ids[0] == ids[1] == ids[2]
+    assert ids[3] != ids[4]
+
+
 def test_merge_english():
     mentions = [("the CIA", "ORG"), ("Central Intelligence Agency", "ORG"), ("the United Nations", "ORG"),
                 ("UN", "ORG"), ("Kazakhstan's", "LOC"), ("Kazakhstan", "LOC"), ("Kyrgyzstan", "LOC")]

@@ -400,3 +400,11 @@ def test_german_speech_tags_after_a_quotation_whatever_the_verb():
     assert [(a.type, a.source_text) for a in att[:3]] == [
         ("described", "der Doktor"), ("named", "Rosenzweig"), ("described", "der Alte")]
     assert att[3].type == "author" and att[4].type == "author"  # "der" is no verb; "so" is no cue here
+
+
+def test_a_name_cut_at_a_middle_initial_is_one_person():
+    text = ("In a preview clip, Mary J. Blige sings to Hillary Clinton. Donald J. Trump and Donald Trump "
+            "are one man; M. Stanton Evans wrote about it.")
+    names = {(e.label, e.name) for e in analyze(text, lang="en", input_format="text").entities}
+    assert {("PER", "Mary J. Blige"), ("PER", "Donald J. Trump"), ("PER", "M. Stanton Evans")} <= names
+    assert not any(name in ("Mary J", "Blige", "Donald J", "Donald Trump") for _label, name in names)

@@ -100,6 +100,13 @@ def _keys(name: str, lang: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _without_initials(name: str, lang: str) -> str | None:
+    """The name without its middle initials ("Donald J. Trump" -> "donald trump"), or None if it has none."""
+    toks = _tokens(name, lang)
+    bare = [t for i, t in enumerate(toks) if not (0 < i < len(toks) - 1 and (len(t) == 1 or t == "."))]
+    return " ".join(bare) if 1 < len(bare) < len(toks) else None
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics ("Özil" -> "ozil")."""
     return _fold(text)
@@ -176,6 +183,13 @@ def cluster_mentions(mentions: list[tuple[str, str]], lang: str = "de") -> list[
             j = seen.setdefault((label, k), i)
             if j != i:
                 uf.union(i, j)
+    # 1b. a name with middle initials and the same name without them ("Donald J. Trump", "Donald
+    # Trump"); two names whose initials differ stay apart ("George W. Bush", "George H. W. Bush")
+    for i, (text, label) in enumerate(mentions):
+        bare = _without_initials(text, lang) if label == "PER" else None
+        j = seen.get((label, bare)) if bare else None
+        if j is not None and _without_initials(mentions[j][0], lang) is None:
+            uf.union(i, j)
     # 2. aliases (any label: lists mix ORG/LOC readings of states and agencies)
     aliases = _aliases(lang)
     first_alias: dict[int, int] = {}

@@ -178,6 +178,26 @@ def _titled_person(text: str, span: tuple[int, int, str], gaz: _Gaz, lang: str) 
     return span
 
 
+_INITIAL_END = re.compile(r"(?<![\w.])[A-Z]$")
+_POSSESSIVE_INSIDE = re.compile(r"\w['’]s\b")
+_AFTER_INITIAL = re.compile(r"\.\s(?:[A-Z]\.\s)?[A-Z][\w'’-]+(?:\s(?:Jr|Sr)\.|\s(?:II|III|IV)\b)?")
+
+
+def _join_initials(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A person's name cut at a middle initial becomes one ("Donald J" + "Trump", "Mary J" + the
+    organisation "Blige" -> "Donald J. Trump", "Mary J. Blige"); spans sorted by start."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if out and start < out[-1][1]:  # inside a name that was joined: the name takes all of it
+            out[-1] = (out[-1][0], max(out[-1][1], end), "PER")
+            continue
+        m = None
+        if label == "PER" and _INITIAL_END.search(text, start, end) and not _POSSESSIVE_INSIDE.search(text, start, end):
+            m = _AFTER_INITIAL.match(text, end)
+        out.append((start, m.end() if m else end, label))
+    return out
+
+
 _DATELINE_REST = re.compile(r"(?:,[^\n(]{1,40}?)?\s*\((?:[A-Za-z]+(?:[ /][A-Za-z]+)?)\)\s*[-–—]")
 
 
@@ -300,8 +320,8 @@ class EntitiesStage:
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
-                found[sentence.id] = sorted(_dateline_place(doc.text, _titled_person(doc.text, x, gaz, gaz_lang))
-                                             for x in spans)
+                found[sentence.id] = _join_initials(doc.text, sorted(
+                    _dateline_place(doc.text, _titled_person(doc.text, x, gaz, gaz_lang)) for x in spans))
         return found, used
 
     @staticmethod
