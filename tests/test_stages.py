@@ -38,8 +38,12 @@ REF = dt.date(2022, 1, 12)  # a Wednesday
     ("en", "It premieres on Feb. 3rd", [("Feb. 3rd", "2022-02-03")]),
     ("en", "on Sept 30, 2016", [("Sept 30, 2016", "2016-09-30")]),
     ("en", "after the 1999 shooting", [("the 1999", "1999")]),
+    ("de", "Die Preise würden 2024 sinken.", [("2024", "2024")]),
+    ("de", "1973 wurde der Goldstandard beendet", [("1973", "1973")]),
     # negatives: no date
     ("de", "Die Armee hat 2019 Soldaten verlegt", []),
+    ("de", "Die Zahl stieg auf 2021.", []),
+    ("de", "Die Strecke ist 1990 km lang", []),
     ("de", "Mai ist ein Name; die Mail kam", []),
     ("de", "vor covid war alles anders", []),
     ("en", "May I ask a question?", []),

@@ -81,6 +81,13 @@ def _lang(lang: str) -> _Lang:
         ("month", re.compile(rf"\b(?:im|in|Im|In)\s+(?P<mn>{M})", re.I)),
         ("weekday", re.compile(rf"\b(?P<prep>am|vom|von|seit|on|since|last)\s+(?P<wd>{W})", re.I)),
         ("year", re.compile(rf"{year_ctx}(?P<y>{Y})\b", re.I)),
+        # German: a year without a preposition before a verb or a clause's end ("die Preise würden
+        # 2024 sinken", "2023 war ..."); before a noun or a unit, or after "auf", "rund", "über" ..., it
+        # is a number ("2024 Menschen", "stieg auf 2021")
+        *([("year", re.compile(rf"(?<![\d.,/-])(?<!auf )(?<!um )(?<!rund )(?<!etwa )(?<!knapp )(?<!über )"
+                                rf"(?<!unter )(?<!fast )(?<!ca\. )(?<!als )(?P<y>{Y})\b(?![.,:/-]\d|%)"
+                                rf"(?=\s+(?!(?:km|m|kg|t|mm|cm|ha|mal|und|oder|bis)\b)[a-zäöüß]|\s*[,;.!?)]|\s*$)"))]
+          if lang == "de" else []),
     ]
     trigger = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in sorted(
         set(months) | set(weekdays) | {w for w in words if words[w].startswith(("day:", "unit:"))},
