@@ -38,6 +38,8 @@ REF = dt.date(2022, 1, 12)  # a Wednesday
     ("en", "It premieres on Feb. 3rd", [("Feb. 3rd", "2022-02-03")]),
     ("en", "on Sept 30, 2016", [("Sept 30, 2016", "2016-09-30")]),
     ("en", "after the 1999 shooting", [("the 1999", "1999")]),
+    ("en", "In a 1963 speech, he spoke", [("a 1963", "1963")]),
+    ("en", "in office between 2006 and 2012", [("between 2006", "2006"), ("and 2012", "2012")]),
     ("de", "Die Preise würden 2024 sinken.", [("2024", "2024")]),
     ("de", "1973 wurde der Goldstandard beendet", [("1973", "1973")]),
     # negatives: no date

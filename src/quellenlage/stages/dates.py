@@ -57,7 +57,9 @@ def _lang(lang: str) -> _Lang:
         year_ctx = r"\b(?:im\s+Jahr(?:e)?|im|in|bis|ab|von|seit|nach|vor|bis\s+zum\s+Jahr)\s+"
     else:
         ago = rf"\b(?P<n>\d+|{nums})\s+(?P<unit>{units})\s+ago\b"
-        year_ctx = r"\b(?:in|by|until|from|before|after|since|during|of|the)\s+"  # "the 2016 election"
+        # "the 2016 election", "a 1963 speech", "his 1999 bid", "between 2006 and 2012", "fiscal 2016"
+        year_ctx = (r"\b(?:in|by|until|from|before|after|since|during|of|the|a|an|his|her|its|their|our|my|any|"
+                    r"every|this|that|fiscal|between|through|and)\s+")
     patterns = [
         ("numeric", re.compile(rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>{Y}|\d\d)\b{time}")),
         ("iso", re.compile(rf"\b(?P<y>{Y})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<hh>[0-2]\d):(?P<mi>[0-5]\d))?\b")),
