@@ -414,3 +414,14 @@ def test_a_name_cut_at_a_middle_initial_is_one_person():
     names = {(e.label, e.name) for e in analyze(text, lang="en", input_format="text").entities}
     assert {("PER", "Mary J. Blige"), ("PER", "Donald J. Trump"), ("PER", "M. Stanton Evans")} <= names
     assert not any(name in ("Mary J", "Blige", "Donald J", "Donald Trump") for _label, name in names)
+
+
+def test_a_place_ending_in_an_organisation_word_is_an_organisation():
+    from quellenlage.ner import load_tagger
+    from quellenlage.stages.entities import _org_headed
+
+    text = "He teaches at Texas Tech University. The Soviet Union fell. The West Bank is far."
+    tagger = load_tagger("en")
+    assert _org_headed(text, (14, 35, "LOC"), "en", tagger) == (14, 35, "ORG")
+    assert _org_headed(text, (41, 53, "LOC"), "en", tagger) == (41, 53, "LOC")  # on the country list
+    assert _org_headed(text, (63, 72, "LOC"), "en", tagger) == (63, 72, "LOC")  # "Bank" is no head word here

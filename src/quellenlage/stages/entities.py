@@ -198,6 +198,17 @@ def _join_initials(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
     return out
 
 
+def _org_headed(text: str, span: tuple[int, int, str], lang: str, tagger) -> tuple[int, int, str]:
+    """A multi-word place of the tagger that ends in an organisation word is an organisation
+    ("Economic Eurasia Union", "Syracuse University"), unless the place lists hold it ("Soviet Union")."""
+    start, end, label = span
+    words = [text[a:b] for a, b in tokenize(text, start, end)]
+    if (label != "LOC" or len(words) < 2 or words[-1] not in word_list(lang, "entities_org_heads")
+            or tagger is None or "LOC" in tagger.extractor.gazetteer.entries.get(tuple(words), "")):
+        return span
+    return start, end, "ORG"
+
+
 _DATELINE_REST = re.compile(r"(?:,[^\n(]{1,40}?)?\s*\((?:[A-Za-z]+(?:[ /][A-Za-z]+)?)\)\s*[-–—]")
 
 
@@ -321,7 +332,8 @@ class EntitiesStage:
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
                 found[sentence.id] = _join_initials(doc.text, sorted(
-                    _dateline_place(doc.text, _titled_person(doc.text, x, gaz, gaz_lang)) for x in spans))
+                    _dateline_place(doc.text, _org_headed(doc.text, _titled_person(doc.text, x, gaz, gaz_lang),
+                                                          gaz_lang, tagger)) for x in spans))
         return found, used
 
     @staticmethod
