@@ -7,6 +7,13 @@ Backends (registry ``ENTITY_BACKENDS``):
 - ``auto`` (default): ``model`` where a trained model exists for the language, else ``rules``;
   gazetteer hits of ``rules`` fill gaps the model leaves.
 
+Corrections of the model's mentions, each measured on the benchmark corpus: a person named in
+full by the lists widens the model's shorter mention ("Hillary Clinton"); a name cut at a middle
+initial is joined ("Donald J. Trump"); a place or organisation after an honorific is a person
+("Ms. Moore"), so is a place that is the surname of a person of the text ("Mariano wrote"); a
+multi-word place ending in an organisation word is an organisation ("Texas Tech University");
+a capitalised dateline place is a place ("WASHINGTON (Reuters) -").
+
 Merging within a document (:func:`merge_mentions`, built on :func:`quellenlage.ner.cluster_mentions`):
 inflected ("Kasachstans"), transliterated (Massimov/Massimow, Tokajew/Tokayev,
 Nasarbajew/Nazarbayev), surname-only ("Patruschew" after "Nikolai Patruschew"), acronym and
