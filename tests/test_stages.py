@@ -425,3 +425,13 @@ def test_a_place_ending_in_an_organisation_word_is_an_organisation():
     assert _org_headed(text, (14, 35, "LOC"), "en", tagger) == (14, 35, "ORG")
     assert _org_headed(text, (41, 53, "LOC"), "en", tagger) == (41, 53, "LOC")  # on the country list
     assert _org_headed(text, (64, 73, "LOC"), "en", tagger) == (64, 73, "LOC")  # "Bank" is no head word here
+
+
+def test_a_name_after_an_honorific_is_a_person_even_where_the_tagger_missed_it():
+    text = ("''There's a lot of new complexity,'' said Mr. Burman. Mr. Van Voorhis said trees grow. "
+            "Texas Lt. Gov. Dan Patrick spoke. Mr. President, thank you.")
+    report = analyze(text, lang="en", input_format="text")
+    people = {e.name for e in report.entities if e.label == "PER"}
+    assert {"Burman", "Van Voorhis", "Dan Patrick"} <= people
+    assert not people & {"Gov", "President"}
+    assert report.claims[0].attribution.source_text == "Burman"

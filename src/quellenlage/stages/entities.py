@@ -205,6 +205,28 @@ def _join_initials(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
     return out
 
 
+@lru_cache(maxsize=1)
+def _honorific_name() -> re.Pattern:
+    return re.compile(phrase_regex("en", "entities_honorifics", suffix=r"(?!\w)").pattern
+                      + r"\s+(?P<name>(?:[A-Z]\.){0,3}\s?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
+
+
+_OFFICES = frozenset({"President", "Speaker", "Chairman", "Chairwoman", "Secretary", "Mayor", "Chief", "Justice"})
+
+
+def _after_honorific(text: str, start: int, end: int, spans: list) -> list[tuple[int, int, str]]:
+    """English: the capitalised name right after an honorific that the tagger left out is a person
+    ("said Mr. Burman", "Mr. Van Voorhis"; not "Mr. President")."""
+    out = []
+    for m in _honorific_name().finditer(text, start, end):
+        a, b = m.span("name")
+        first = m.group("name").split()[0]
+        if (first not in _OFFICES and first + "." not in word_list("en", "entities_honorifics")  # "Lt. Gov. Dan Patrick"
+                and not any(x[0] < b and a < x[1] for x in spans)):
+            out.append((a, b, "PER"))
+    return out
+
+
 def _org_headed(text: str, span: tuple[int, int, str], lang: str, tagger) -> tuple[int, int, str]:
     """A multi-word place of the tagger that ends in an organisation word is an organisation
     ("Economic Eurasia Union", "Syracuse University"), unless the place lists hold it ("Soviet Union")."""
@@ -338,6 +360,8 @@ class EntitiesStage:
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
+                if lang == "en":
+                    spans += _after_honorific(doc.text, sentence.start, sentence.end, spans)
                 found[sentence.id] = _join_initials(doc.text, sorted(
                     _dateline_place(doc.text, _org_headed(doc.text, _titled_person(doc.text, x, gaz, gaz_lang),
                                                           gaz_lang, tagger)) for x in spans))
