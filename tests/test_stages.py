@@ -435,3 +435,10 @@ def test_a_name_after_an_honorific_is_a_person_even_where_the_tagger_missed_it()
     assert {"Burman", "Van Voorhis", "Dan Patrick"} <= people
     assert not people & {"Gov", "President"}
     assert report.claims[0].attribution.source_text == "Burman"
+
+
+def test_a_described_speaker_between_two_halves_of_a_quotation():
+    report = analyze("Obama spoke. ''Hopefully,'' the president said, ''this museum can help us.''",
+                     lang="en", input_format="text")
+    att = report.claims[1].attribution
+    assert (att.type, att.source_text) == ("described", "the president")

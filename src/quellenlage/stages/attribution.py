@@ -630,7 +630,7 @@ class AttributionStage:
                         or (lang == "de" and m.group(0).lower().startswith("ge")):
                     continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
                 np_start, np_end = _np_before(text, start, m.start())
-                while np_start < np_end and text[np_start] in " \"“”„«»’‘":  # '"...," the ad's narrator says'
+                while np_start < np_end and text[np_start] in " \"“”„«»’‘'":  # '"...," the ad's narrator says'
                     np_start += 1
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
