@@ -437,8 +437,10 @@ def test_a_name_after_an_honorific_is_a_person_even_where_the_tagger_missed_it()
     assert report.claims[0].attribution.source_text == "Burman"
 
 
-def test_a_described_speaker_between_two_halves_of_a_quotation():
-    report = analyze("Obama spoke. ''Hopefully,'' the president said, ''this museum can help us.''",
+def test_a_described_speaker_between_two_halves_of_a_quotation_or_with_a_possessive():
+    report = analyze("Obama spoke. ''Hopefully,'' the president said, ''this museum can help us.'' "
+                     "Connecticut’s tax commissioner says an internal review shows no leak.",
                      lang="en", input_format="text")
-    att = report.claims[1].attribution
-    assert (att.type, att.source_text) == ("described", "the president")
+    att = [c.attribution for c in report.claims]
+    assert (att[1].type, att[1].source_text) == ("described", "the president")
+    assert (att[2].type, att[2].source_text) == ("described", "Connecticut’s tax commissioner")

@@ -54,8 +54,8 @@ _DE_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?]|$)")
 # A description as the source: a determiner or possessive, then a noun ("the Indiana governor",
 # "Several cast members", "Die Bank", "Ein Sprecher des Ministeriums").
 _DESCRIBED = {
-    "en": re.compile(r"^(?:the|a|an|this|that|these|those|his|her|its|their|our|several|many|some|most|"
-                     r"two|three|four|five|other)\s+\S", re.IGNORECASE),
+    "en": re.compile(r"^(?:(?i:the|a|an|this|that|these|those|his|her|its|their|our|several|many|some|most|"
+                     r"two|three|four|five|other)|[A-Z][\w.-]+['’]s)\s+\S"),  # ... "Connecticut’s tax commissioner"
     "de": re.compile(r"^(?i:der|die|das|ein|eine|einer|sein|seine|ihr|ihre|dessen|deren|mehrere|viele|einige|"
                      r"zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
 }
@@ -81,6 +81,7 @@ _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
 # A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
+_DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -- ...")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
@@ -634,7 +635,7 @@ class AttributionStage:
                     np_start += 1
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
-                    and not _NOT_IN_DESCRIPTION.search(phrase))
+                    and not _NOT_IN_DESCRIPTION.search(phrase) and not _DASH.search(phrase))
                     or phrase.lower() in word_list(lang, "attribution_groups")):
                 return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
                                    source_start=np_start, source_end=np_start + len(phrase))
