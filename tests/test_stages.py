@@ -444,3 +444,11 @@ def test_a_described_speaker_between_two_halves_of_a_quotation_or_with_a_possess
     att = [c.attribution for c in report.claims]
     assert (att[1].type, att[1].source_text) == ("described", "the president")
     assert (att[2].type, att[2].source_text) == ("described", "Connecticut’s tax commissioner")
+
+
+def test_a_speaker_with_an_apposition_or_relative_clause_before_the_verb():
+    text = ("Barack Obama, who understood that a legislative push would be fruitless, told his advisers to act. "
+            "''I have never been edited,'' Larry King, 82, told me. "
+            "One of the family's attorneys, Justin Bamberg, said the videos show Scott calmly leaving his car.")
+    report = analyze(text, lang="en", input_format="text")
+    assert [c.attribution.source_text for c in report.claims] == ["Barack Obama", "Larry King", "Justin Bamberg"]

@@ -86,6 +86,8 @@ _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
 _FIRST_NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
+_APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|former|now)\s[^.;:!?\"“”„«»]{0,150}?"
+                         r"|\d{1,3}\s*),\s*")  # ", who ..., " ", a historian, " ", 82, "
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -553,6 +555,11 @@ class AttributionStage:
                 if 0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before):
                     if not _PASSIVE.search(gap_before):  # not "Reagan was once asked"
                         near.append((len(gap_before.split()), ms, me))
+                elif 0 <= m.start() - me and (_APPOSITION.fullmatch(gap_before) or (
+                        gap_before.strip() == "," and text[max(start, ms - 2):ms] == ", ")):
+                    # "Mr. Obama, who understood ..., told", "Mr. King, 82, told", "one of the
+                    # family's attorneys, Justin Bamberg, said"
+                    near.append((3, ms, me))
                 elif (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
                         and (lang != "en" or (_EN_INVERTED_SUBJECT_END.match(text, me, end)
                                               and (_EN_INVERTED_VERB_AFTER.search(text, start, m.start())
