@@ -452,3 +452,11 @@ def test_a_speaker_with_an_apposition_or_relative_clause_before_the_verb():
             "One of the family's attorneys, Justin Bamberg, said the videos show Scott calmly leaving his car.")
     report = analyze(text, lang="en", input_format="text")
     assert [c.attribution.source_text for c in report.claims] == ["Barack Obama", "Larry King", "Justin Bamberg"]
+
+
+def test_a_german_speaker_before_a_relative_clause_but_not_before_an_inverted_subject():
+    text = ("Olaf Scholz, der am Montag in Paris war, sagte, die Lage sei ernst.\n"
+            "Ich fürchte, Schwester Elisabeth, der Eindruck wäre zu stark, entgegnete die blasse Dame.")
+    att = [c.attribution for c in analyze(text, lang="de", input_format="text").claims]
+    assert (att[0].type, att[0].source_text) == ("named", "Olaf Scholz")
+    assert att[1].source_text != "Elisabeth"

@@ -86,8 +86,10 @@ _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
 _FIRST_NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
-_APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|former|now)\s[^.;:!?\"“”„«»]{0,150}?"
-                         r"|\d{1,3}\s*),\s*")  # ", who ..., " ", a historian, " ", 82, "
+_APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|former|now|der|die|das|dessen|deren|"
+                         r"ein|eine|einer|sein|seine|ihr|ihre)\s[^.;:!?\"“”„«»]{0,150}?|\d{1,3}\s*),\s*")
+# (", who ..., ", ", a historian, ", ", 82, ", ", der am Montag in Paris war, ")
+_SUBJECT_AFTER = re.compile(r"\s+(?i:der|die|das|ein|eine)\s")  # German: the verb's own subject follows
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -556,7 +558,8 @@ class AttributionStage:
                     if not _PASSIVE.search(gap_before):  # not "Reagan was once asked"
                         near.append((len(gap_before.split()), ms, me))
                 elif 0 <= m.start() - me and (_APPOSITION.fullmatch(gap_before) or (
-                        gap_before.strip() == "," and text[max(start, ms - 2):ms] == ", ")):
+                        gap_before.strip() == "," and text[max(start, ms - 2):ms] == ", ")) \
+                        and not _SUBJECT_AFTER.match(text, m.end()):  # not "..., entgegnete die blasse Dame"
                     # "Mr. Obama, who understood ..., told", "Mr. King, 82, told", "one of the
                     # family's attorneys, Justin Bamberg, said"
                     near.append((3, ms, me))
