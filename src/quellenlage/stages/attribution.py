@@ -564,6 +564,7 @@ class AttributionStage:
                     # family's attorneys, Justin Bamberg, said"
                     near.append((3, ms, me))
                 elif (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
+                        and " " not in m.group(0).strip()  # not "called on President Obama"
                         and (lang != "en" or (_EN_INVERTED_SUBJECT_END.match(text, me, end)
                                               and (_EN_INVERTED_VERB_AFTER.search(text, start, m.start())
                                                    or not text[start:m.start()].strip()  # "Stated Stone:"
