@@ -460,3 +460,14 @@ def test_a_german_speaker_before_a_relative_clause_but_not_before_an_inverted_su
     att = [c.attribution for c in analyze(text, lang="de", input_format="text").claims]
     assert (att[0].type, att[0].source_text) == ("named", "Olaf Scholz")
     assert att[1].source_text != "Elisabeth"
+
+
+def test_a_name_opening_the_sentence_and_groups_with_adjectives_are_speakers():
+    text = ("O'Neill said officials are in possession of video. But critics say the money is wasted. "
+            "Civil rights activists say officers were too aggressive. "
+            "United States Citizenship and Immigration Services said it was taking steps.")
+    att = [c.attribution for c in analyze(text, lang="en", input_format="text").claims]
+    assert (att[0].type, att[0].source_text) == ("named", "O'Neill")
+    assert (att[1].type, att[1].source_text) == ("described", "critics")
+    assert (att[2].type, att[2].source_text) == ("described", "Civil rights activists")
+    assert att[3].source_text != "United"  # "States" is no verb here

@@ -85,11 +85,12 @@ _DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
 _OPENS_QUOTE = re.compile(r"\s*(?:''|[\"“„«»])")
-_FIRST_NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")
+_FIRST_NAME_BEFORE = re.compile(r"([A-Z][a-z]*(?:['’][A-Z])?[a-z]+)\s+$")
 _APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|former|now|der|die|das|dessen|deren|"
                          r"ein|eine|einer|sein|seine|ihr|ihre)\s[^.;:!?\"“”„«»]{0,150}?|\d{1,3}\s*),\s*")
 # (", who ..., ", ", a historian, ", ", 82, ", ", der am Montag in Paris war, ")
 _SUBJECT_AFTER = re.compile(r"\s+(?i:der|die|das|ein|eine)\s")  # German: the verb's own subject follows
+_LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch)\s+")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -191,6 +192,25 @@ def _quote_state(text: str, start: int, end: int, lang: str, inside: bool) -> bo
         else:  # " '' » «: toggles
             inside = not inside
     return inside
+
+
+def _common_words(lang: str) -> frozenset[str]:
+    """Words usually written in lower case (the NER model's list), which are no names."""
+    from quellenlage.errors import ModelError, UnsupportedLanguageError
+    from quellenlage.ner import load_tagger
+
+    try:
+        return load_tagger(lang).extractor.frequent
+    except (ModelError, UnsupportedLanguageError):
+        return frozenset()
+
+
+def _is_group(phrase: str, lang: str) -> bool:
+    """A bare plural group, perhaps with adjectives before it: "Police", "Civil rights activists",
+    "Kritiker" (not "the crowd booed when ...": words only, at most four)."""
+    words = phrase.split()
+    return (0 < len(words) <= 4 and words[-1].lower() in word_list(lang, "attribution_groups")
+            and all(w.isalpha() for w in words))
 
 
 def _pronoun_antecedent(persons: list[tuple[int, Attribution, str]], index: int, cue: str) -> Attribution | None:
@@ -582,10 +602,14 @@ class AttributionStage:
                     return found
             # A person called by the first name alone, which the tagger left out: '"I would,"
             # Melanie said.'
+            # A name that opens the sentence and is no common word: "O'Neill said officials ..."
             first = _FIRST_NAME_BEFORE.search(text, start, m.start()) if lang == "en" else None
-            if (first and first_name_gender(first.group(1)) and first.group(1).lower() not in word_list(lang, "stopwords")
-                    and (first.start(1) == start
-                         or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1)))):
+            if (first and m.group(0)[:1].islower() and first.group(1).lower() not in word_list(lang, "stopwords")
+                    and first.group(1).lower() not in word_list(lang, "attribution_groups")
+                    and ((first_name_gender(first.group(1))
+                          and (first.start(1) == start
+                               or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))))
+                         or (first.start(1) == start and first.group(1).lower() not in _common_words(lang)))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
         # 2b. German speech tags after a quotation, whatever the verb: '»...« spöttelte der Doktor.',
@@ -644,10 +668,13 @@ class AttributionStage:
                 np_start, np_end = _np_before(text, start, m.start())
                 while np_start < np_end and text[np_start] in " \"“”„«»’‘'":  # '"...," the ad's narrator says'
                     np_start += 1
+                lead = _LEADING_CONJUNCTION.match(text, np_start, np_end)  # "But critics say"
+                if lead:
+                    np_start = lead.end()
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
                     and not _NOT_IN_DESCRIPTION.search(phrase) and not _DASH.search(phrase))
-                    or phrase.lower() in word_list(lang, "attribution_groups")):
+                    or _is_group(phrase, lang)):
                 return Attribution(type="described", source_text=phrase, cue=m.group(0).strip(),
                                    source_start=np_start, source_end=np_start + len(phrase))
         return None
