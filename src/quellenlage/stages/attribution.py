@@ -91,6 +91,8 @@ _APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|fo
 # (", who ..., ", ", a historian, ", ", 82, ", ", der am Montag in Paris war, ")
 _SUBJECT_AFTER = re.compile(r"\s+(?i:der|die|das|ein|eine)\s")  # German: the verb's own subject follows
 _LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch)\s+")
+_CLAUSE_IN_PHRASE = re.compile(r"(?i)\b(?:as|when|while|because|where|was|were|is|are|wenn|als|weil|wo)\b")
+_PREPOSITIONS = frozenset({"on", "in", "at", "to", "for", "with", "from", "about", "of", "during"})  # "Asked on Fox News"
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -520,7 +522,7 @@ class AttributionStage:
             if named:
                 ms, me = named[0]
                 return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
-            if anonymous.search(np_text):
+            if anonymous.search(np_text) and not _CLAUSE_IN_PHRASE.search(np_text):  # not "aides cheered as she was"
                 return Attribution(type="anonymous", source_text=np_text, cue=cue,
                                    source_start=np_start, source_end=np_end)
             phrase = np_text.strip()
@@ -588,7 +590,8 @@ class AttributionStage:
                         and (lang != "en" or (_EN_INVERTED_SUBJECT_END.match(text, me, end)
                                               and (_EN_INVERTED_VERB_AFTER.search(text, start, m.start())
                                                    or not text[start:m.start()].strip()  # "Stated Stone:"
-                                                   or gap_after.strip() == "by")))):  # "first reported by Politico"
+                                                   or gap_after.strip() == "by")
+                                              and gap_after.strip() not in _PREPOSITIONS))):  # "first reported by Politico"
                     near.append((len(gap_after.split()), ms, me))
             if near:
                 _gap, ms, me = min(near)
