@@ -14,7 +14,8 @@ what a reader sees: does a sentence's claim name the source that PolNeAR's annot
 German: the same measure on the REDEWIEDERGABE dev samples, whose speech instances name their
 speakers (see ``measure_german``).
 
-    python benchmarks/attribution_stage.py [--data ../shared/data] [--docs 80] [--speech-models DIR]
+    python benchmarks/attribution_stage.py [--data ../shared/data] [--docs 80] [--split dev|train]
+                                           [--speech-models DIR]
 """
 
 from __future__ import annotations
@@ -137,15 +138,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--docs", type=int, default=80)
+    parser.add_argument("--split", default="dev", choices=("dev", "train"),
+                        help="PolNeAR split: dev (the rules were tuned on its first 80 articles) or train "
+                             "(a check on articles the rules never saw; the attributor model was trained on them)")
     parser.add_argument("--speech-models", type=Path, default=None,
                         help="German speech models trained without the dev samples, for an honest German row "
                              "(made by: python training/train_speech.py --dev --out DIR)")
     args = parser.parse_args()
-    dev = args.data / "polnear" / "dev"
+    dev = args.data / "polnear" / args.split
     if not dev.is_dir():
-        sys.exit(f"PolNeAR dev not found under {args.data} (pass --data)")
+        sys.exit(f"PolNeAR {args.split} not found under {args.data} (pass --data)")
     files = sorted((dev / "text").glob("*.txt"))[: args.docs]
-    print(f"PolNeAR dev, {len(files)} documents\n")
+    print(f"PolNeAR {args.split}, {len(files)} documents\n")
     print("| pipeline | sentences with a (non-pronoun) gold source | right source | precision | "
           "pronoun-source sentences given a speaker | sourced without gold |")
     print("|---|---|---|---|---|---|")
