@@ -471,3 +471,19 @@ def test_a_name_opening_the_sentence_and_groups_with_adjectives_are_speakers():
     assert (att[1].type, att[1].source_text) == ("described", "critics")
     assert (att[2].type, att[2].source_text) == ("described", "Civil rights activists")
     assert att[3].source_text != "United"  # "States" is no verb here
+
+
+def test_more_german_news_sources():
+    text = ("Wie ein Sprecher der Stadt mitteilte, wurde das Gebäude geräumt.\n"
+            "Laut Polizeiangaben wurden zwei Menschen verletzt.\n"
+            "Die Bundesregierung hat die Vorwürfe zurückgewiesen.\n"
+            "Nach Darstellung der Staatsanwaltschaft hat der Angeklagte gestanden.\n"
+            "In einer Mitteilung des Ministeriums heißt es, man prüfe den Fall.\n"
+            "Dem Bericht zufolge sollen 500 Stellen wegfallen.\n"
+            "Ich habe das nie hingenommen und werde es auch nie hinnehmen.")
+    att = [c.attribution for c in analyze(text, lang="de", input_format="text").claims]
+    assert [(a.type, a.source_text) for a in att[:6]] == [
+        ("described", "ein Sprecher der Stadt"), ("described", "Polizeiangaben"), ("named", "Bundesregierung"),
+        ("described", "der Staatsanwaltschaft"), ("described", "einer Mitteilung des Ministeriums"),
+        ("described", "Dem Bericht")]
+    assert att[6].type == "author"  # "werde" after "ich" is no Konjunktiv I carrying the report on

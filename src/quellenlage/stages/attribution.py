@@ -56,8 +56,8 @@ _DE_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?]|$)")
 _DESCRIBED = {
     "en": re.compile(r"^(?:(?i:the|a|an|this|that|these|those|his|her|its|their|our|several|many|some|most|"
                      r"two|three|four|five|other)|[A-Z][\w.-]+['’]s)\s+\S"),  # ... "Connecticut’s tax commissioner"
-    "de": re.compile(r"^(?i:der|die|das|ein|eine|einer|sein|seine|ihr|ihre|dessen|deren|mehrere|viele|einige|"
-                     r"zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
+    "de": re.compile(r"^(?i:der|die|das|dem|den|des|ein|eine|einer|einem|einen|eines|sein|seine|ihr|ihre|dessen|"
+                     r"deren|mehrere|viele|einige|zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
 }
 # A German description: article, adjectives, a noun, perhaps a genitive ("ein Sprecher des
 # Ministeriums", "eine alte Frau"); not what follows it ("der Journalist gereizt")
@@ -77,6 +77,9 @@ _DE_QUOTE_TAG = re.compile(
 _DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei", "mit", "nach", "seit", "von", "zu",
                            "über", "unter", "vor", "hinter", "neben", "zwischen", "oder", "aber", "als", "wie",
                            "sowie", "bzw", "vom", "zum", "zur", "im", "am", "beim"})
+_DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß))\s+(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|"
+                                 r"kreisen|berichten|schätzungen|recherchen))\b")
+_DE_HEISST_ES = re.compile(r"\s*(?:In|Aus)\s+(?P<src>" + _DE_DESCRIPTION + r")\s+(?P<cue>(?:heißt|hieß)\s+es)\b")
 _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
 # A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
@@ -90,9 +93,10 @@ _APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|fo
                          r"ein|eine|einer|sein|seine|ihr|ihre)\s[^.;:!?\"“”„«»]{0,150}?|\d{1,3}\s*),\s*")
 # (", who ..., ", ", a historian, ", ", 82, ", ", der am Montag in Paris war, ")
 _SUBJECT_AFTER = re.compile(r"\s+(?i:der|die|das|ein|eine)\s")  # German: the verb's own subject follows
-_LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch)\s+")
+_LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch|Wie)\s+")  # "Wie ein Sprecher mitteilte"
 _CLAUSE_IN_PHRASE = re.compile(r"(?i)\b(?:as|when|while|because|where|was|were|is|are|wenn|als|weil|wo)\b")
 _PREPOSITIONS = frozenset({"on", "in", "at", "to", "for", "with", "from", "about", "of", "during"})  # "Asked on Fox News"
+_FIRST_PERSON = re.compile(r"\b(?:ich|Ich)\b")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -103,7 +107,8 @@ _PRONOUN_FAMILY = {"he": "he", "his": "he", "him": "he", "she": "she", "her": "s
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
 # (an auxiliary: "The registration issue was first reported by", a preposition's "to").
 _DESCRIBING_PREPS = frozenset({"according to", "laut", "gemäß", "zufolge", "nach angaben", "nach angaben von",
-                               "nach aussage", "nach aussagen", "nach informationen", "unter berufung auf"})
+                               "nach aussage", "nach aussagen", "nach informationen", "unter berufung auf",
+                               "nach darstellung", "nach ansicht", "nach einschätzung", "nach auffassung"})
 _NOT_DESCRIBED_CUES = frozenset({"states", "reports", "claims", "asked", "so", "wie", "zitiert"})
 _NOT_IN_DESCRIPTION = re.compile(
     r"(?i)\b(?:was|were|is|are|been|be|has|have|had|will|would|could|can|may|might|should|must|to|"
@@ -465,7 +470,11 @@ class AttributionStage:
     def _continues(sentence: str, lang: str) -> bool:
         if _QUOTED.match(sentence):
             return True
-        return lang == "de" and bool(phrase_regex("de", "konjunktiv1").search(sentence))
+        if lang != "de":
+            return False
+        # Konjunktiv I, but not the first person, whose indicative looks the same ("werde ich")
+        return any(not _FIRST_PERSON.search(sentence, max(0, m.start() - 5), m.end() + 5)
+                   for m in phrase_regex("de", "konjunktiv1").finditer(sentence))
 
     @staticmethod
     def _speech_spans(doc: Document):
@@ -547,6 +556,16 @@ class AttributionStage:
                 found = classify(np_start, np_end, "zufolge")
                 if found:
                     return found
+            # "Laut Polizeiangaben", "nach Informationen aus Regierungskreisen"; "In einer
+            # Mitteilung des Ministeriums heißt es"
+            for m in _DE_SOURCE_COMPOUND.finditer(text, start, end):
+                found = classify(*m.span("src"), m.group("prep"))
+                return found or Attribution(type="described", source_text=m.group("src"), cue=m.group("prep"),
+                                            source_start=m.start("src"), source_end=m.end("src"))
+            m = _DE_HEISST_ES.match(text, start, end)
+            if m:
+                return Attribution(type="described", source_text=m.group("src"), cue=m.group("cue"),
+                                   source_start=m.start("src"), source_end=m.end("src"))
         # 2. Verbs of saying next to a named source: "X sagte", "sagte X", "X hat geschildert".
         verbs = phrase_regex(lang, "attribution_verbs")
         cues = list(verbs.finditer(text, start, end))
@@ -674,6 +693,11 @@ class AttributionStage:
                 lead = _LEADING_CONJUNCTION.match(text, np_start, np_end)  # "But critics say"
                 if lead:
                     np_start = lead.end()
+                if lang == "de":  # a genitive is no clause: "Wie ein Sprecher der Stadt mitteilte"
+                    lead = _LEADING_CONJUNCTION.match(text, start, m.start())
+                    np = _DE_DESCRIPTION_START.match(text, lead.end() if lead else start, m.start())
+                    if np is not None and not text[np.end():m.start()].strip():
+                        np_start = np.start(1)
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
                     and not _NOT_IN_DESCRIPTION.search(phrase) and not _DASH.search(phrase))
