@@ -487,3 +487,26 @@ def test_more_german_news_sources():
         ("described", "der Staatsanwaltschaft"), ("described", "einer Mitteilung des Ministeriums"),
         ("described", "Dem Bericht")]
     assert att[6].type == "author"  # "werde" after "ich" is no Konjunktiv I carrying the report on
+
+
+def attribution_fixture_results(path):
+    """(right, rows) for a fixture of ``text <TAB> kind <TAB> source word`` lines (see its header)."""
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    right = 0
+    for text, kind, word in rows:
+        att = analyze(text, lang="de", input_format="text").claims[-1].attribution
+        same_kind = att.type == kind or {att.type, kind} <= {"named", "described"}
+        right += same_kind and word.lower() in (att.source_text or "").lower()
+    return right, rows
+
+
+def test_german_news_fixture_gate():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    recorded = json.loads((root / "quality" / "attribution_stage.json").read_text())["de_news_fixture"]
+    right, rows = attribution_fixture_results(root / "tests" / "fixtures" / "attribution" / "de_news.tsv")
+    assert len(rows) == recorded["of"]
+    assert right >= recorded["right"], f"German news attribution fixture: {right} of {len(rows)} right"

@@ -41,11 +41,13 @@ _EN_INVERTED_SUBJECT_END = re.compile(
     r"earlier|later|told|who|adding)\b)")
 # ... and only after a quotation or a comma ('"...," said Mr. Burman'; not "He has declared Cruz to be")
 _EN_INVERTED_VERB_AFTER = re.compile(r"[,\"“”'’]\s*$")
-# German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an").
+# German separable verbs of saying whose particle closes the clause ("teilte ... mit", "gab ... an",
+# "werfen der Regierung vor, ...").
 # (the group name is the particle the verb needs)
 _DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
-                           r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt)|(?P<zurück>wies|wiesen|weist))\b")
-_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück)\s*[.!?]?[\"“”»«]*\s*$")
+                           r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt)|(?P<zurück>wies|wiesen|weist)"
+                           r"|(?P<vor>werfen|wirft|warf|warfen))\b")
+_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück|vor)(?=\s*[,:]|\s*[.!?]?[\"“”»«]*\s*$)")  # clause end
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
 # The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
@@ -63,6 +65,7 @@ _DESCRIBED = {
 # Ministeriums", "eine alte Frau"); not what follows it ("der Journalist gereizt")
 _DE_DESCRIPTION = (r"(?i:der|die|das|ein|eine|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+"
                    r"(?:\s+(?:des|der|eines|einer)\s+(?:[a-zäöüß]+e[nmrs]?\s+){0,2}[A-ZÄÖÜ][\w-]+)?")
+_DE_DESCRIPTION_PLACE = r"(?:\s+[A-ZÄÖÜ][a-zäöüß]+)?"  # "die Staatsanwaltschaft Köln mitteilte"
 _DESCRIBED_AFTER = {
     "en": re.compile(r"\s+((?:the|a|an|his|her|its|their)\s+[^,.;:!?\"“”]{2,60}?)\s*(?:[,.;:!?]|$)", re.IGNORECASE),
     "de": re.compile(r"\s+(" + _DE_DESCRIPTION + r")(?!\w)"),
@@ -77,10 +80,12 @@ _DE_QUOTE_TAG = re.compile(
 _DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei", "mit", "nach", "seit", "von", "zu",
                            "über", "unter", "vor", "hinter", "neben", "zwischen", "oder", "aber", "als", "wie",
                            "sowie", "bzw", "vom", "zum", "zur", "im", "am", "beim"})
-_DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß))\s+(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|"
+_DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß|aus))\s+(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|"
                                  r"kreisen|berichten|schätzungen|recherchen))\b")
+_DE_HEARSAY = re.compile(r"\b[Dd]em Vernehmen nach\b|\b[Ww]ie verlautet\b")
 _DE_HEISST_ES = re.compile(r"\s*(?:In|Aus)\s+(?P<src>" + _DE_DESCRIPTION + r")\s+(?P<cue>(?:heißt|hieß)\s+es)\b")
 _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
+_DE_DESCRIPTION_WITH_PLACE = re.compile(r"\s*(" + _DE_DESCRIPTION + _DE_DESCRIPTION_PLACE + r")(?!\w)")
 # A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
@@ -97,6 +102,9 @@ _LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auc
 _CLAUSE_IN_PHRASE = re.compile(r"(?i)\b(?:as|when|while|because|where|was|were|is|are|wenn|als|weil|wo)\b")
 _PREPOSITIONS = frozenset({"on", "in", "at", "to", "for", "with", "from", "about", "of", "during"})  # "Asked on Fox News"
 _FIRST_PERSON = re.compile(r"\b(?:ich|Ich)\b")
+_DE_PREPOSITION_BEFORE = re.compile(r"\b(?i:mit|gegenüber|bei|von|vor|in|im|zu|zum|zur|an|am|auf)\s+"
+                                    r"(?:(?i:der|dem|den|des|einer|einem|eines)\s+)?$")
+_DE_VON = re.compile(r"\s*(?:von|vom)\s+")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
 _PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
@@ -524,6 +532,9 @@ class AttributionStage:
 
         def classify(np_start: int, np_end: int, cue: str) -> Attribution | None:
             np_start, np_end = strip_span(text, np_start, np_end)
+            if lang == "de":  # "nach Ansicht von Ökonomen": the source without "von"
+                von = _DE_VON.match(text, np_start, np_end)
+                np_start = von.end() if von else np_start
             if np_end <= np_start:
                 return None
             named = [(ms, me) for ms, me, _e in mentions if np_start <= ms and me <= np_end]
@@ -535,6 +546,8 @@ class AttributionStage:
                 return Attribution(type="anonymous", source_text=np_text, cue=cue,
                                    source_start=np_start, source_end=np_end)
             phrase = np_text.strip()
+            np = _DE_DESCRIPTION_START.match(phrase) if lang == "de" else None
+            phrase = np.group(1) if np else phrase  # "der Polizei", not "der Polizei wurden"
             if (cue.lower() in _DESCRIBING_PREPS and _DESCRIBED[lang].match(phrase) and len(phrase.split()) <= 8
                     and not _NOT_IN_DESCRIPTION.search(phrase)):
                 start_at = np_start + np_text.index(phrase)  # "according to the poll", "laut der Polizei"
@@ -562,6 +575,10 @@ class AttributionStage:
                 found = classify(*m.span("src"), m.group("prep"))
                 return found or Attribution(type="described", source_text=m.group("src"), cue=m.group("prep"),
                                             source_start=m.start("src"), source_end=m.end("src"))
+            m = _DE_HEARSAY.search(text, start, end)  # "Dem Vernehmen nach": sources the text does not name
+            if m:
+                return Attribution(type="anonymous", source_text=m.group(0), cue=m.group(0),
+                                   source_start=m.start(), source_end=m.end())
             m = _DE_HEISST_ES.match(text, start, end)
             if m:
                 return Attribution(type="described", source_text=m.group("src"), cue=m.group("cue"),
@@ -596,7 +613,8 @@ class AttributionStage:
                 gap_before = text[me:m.start()]
                 gap_after = honorifics.sub("", text[m.end():ms])  # 'said Mr. Burman'
                 if 0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before):
-                    if not _PASSIVE.search(gap_before):  # not "Reagan was once asked"
+                    if not _PASSIVE.search(gap_before) and not (lang == "de" and _DE_PREPOSITION_BEFORE.search(
+                            text, max(start, ms - 16), ms)):  # not "Reagan was once asked", "mit der ARD sagte"
                         near.append((len(gap_before.split()), ms, me))
                 elif 0 <= m.start() - me and (_APPOSITION.fullmatch(gap_before) or (
                         gap_before.strip() == "," and text[max(start, ms - 2):ms] == ", ")) \
@@ -680,6 +698,10 @@ class AttributionStage:
             if after is not None:
                 np_start, np_end = after.span(1)
                 phrase = after.group(1)
+                named = next(((ms, me) for ms, me, _e in mentions if np_start <= ms <= np_end + 1), None)
+                if named is not None:  # 'so der Grünen-Politiker Cem Özdemir': the name, not the description
+                    return Attribution(type="named", source_text=text[named[0]:named[1]], cue=m.group(0).strip(),
+                                       source_start=named[0], source_end=named[1])
                 if anonymous_words.search(phrase) and not _NOT_IN_DESCRIPTION.search(phrase):
                     return Attribution(type="anonymous", source_text=phrase, cue=m.group(0).strip(),
                                        source_start=np_start, source_end=np_end)
@@ -695,7 +717,7 @@ class AttributionStage:
                     np_start = lead.end()
                 if lang == "de":  # a genitive is no clause: "Wie ein Sprecher der Stadt mitteilte"
                     lead = _LEADING_CONJUNCTION.match(text, start, m.start())
-                    np = _DE_DESCRIPTION_START.match(text, lead.end() if lead else start, m.start())
+                    np = _DE_DESCRIPTION_WITH_PLACE.match(text, lead.end() if lead else start, m.start())
                     if np is not None and not text[np.end():m.start()].strip():
                         np_start = np.start(1)
                 phrase = text[np_start:np_end].strip()
