@@ -489,24 +489,25 @@ def test_more_german_news_sources():
     assert att[6].type == "author"  # "werde" after "ich" is no Konjunktiv I carrying the report on
 
 
-def attribution_fixture_results(path):
+def attribution_fixture_results(path, lang):
     """(right, rows) for a fixture of ``text <TAB> kind <TAB> source word`` lines (see its header)."""
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     right = 0
     for text, kind, word in rows:
-        att = analyze(text, lang="de", input_format="text").claims[-1].attribution
+        att = analyze(text, lang=lang, input_format="text").claims[-1].attribution
         same_kind = att.type == kind or {att.type, kind} <= {"named", "described"}
         right += same_kind and word.lower() in (att.source_text or "").lower()
     return right, rows
 
 
-def test_german_news_fixture_gate():
+@pytest.mark.parametrize("name, lang", [("de_news", "de"), ("de_news_heldout", "de"), ("en_news_heldout", "en")])
+def test_attribution_fixture_gates(name, lang):
     import json
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    recorded = json.loads((root / "quality" / "attribution_stage.json").read_text())["de_news_fixture"]
-    right, rows = attribution_fixture_results(root / "tests" / "fixtures" / "attribution" / "de_news.tsv")
+    recorded = json.loads((root / "quality" / "attribution_stage.json").read_text(encoding="utf-8"))[name]
+    right, rows = attribution_fixture_results(root / "tests" / "fixtures" / "attribution" / f"{name}.tsv", lang)
     assert len(rows) == recorded["of"]
-    assert right >= recorded["right"], f"German news attribution fixture: {right} of {len(rows)} right"
+    assert right >= recorded["right"], f"attribution fixture {name}: {right} of {len(rows)} right"
