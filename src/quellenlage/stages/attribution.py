@@ -47,7 +47,7 @@ _EN_INVERTED_VERB_AFTER = re.compile(r"[,\"“”'’]\s*$")
 _DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
                            r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt)|(?P<zurück>wies|wiesen|weist)"
                            r"|(?P<vor>werfen|wirft|warf|warfen))\b")
-_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück|vor)(?=\s*[,:]|\s*[.!?]?[\"“”»«]*\s*$)")  # clause end
+_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück|vor)(?=\s*[,:]|\s*[.!?]?[\"“”»«]*\s*$)")
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
 # The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
@@ -80,8 +80,8 @@ _DE_QUOTE_TAG = re.compile(
 _DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei", "mit", "nach", "seit", "von", "zu",
                            "über", "unter", "vor", "hinter", "neben", "zwischen", "oder", "aber", "als", "wie",
                            "sowie", "bzw", "vom", "zum", "zur", "im", "am", "beim"})
-_DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß|aus))\s+(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|"
-                                 r"kreisen|berichten|schätzungen|recherchen))\b")
+_DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß|aus))\s+"
+                                 r"(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|kreisen|berichten|schätzungen|recherchen))\b")
 _DE_HEARSAY = re.compile(r"\b[Dd]em Vernehmen nach\b|\b[Ww]ie verlautet\b")
 _DE_HEISST_ES = re.compile(r"\s*(?:In|Aus)\s+(?P<src>" + _DE_DESCRIPTION + r")\s+(?P<cue>(?:heißt|hieß)\s+es)\b")
 _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
@@ -98,7 +98,8 @@ _APPOSITION = re.compile(r"\s*,\s*(?:(?i:who|which|a|an|the|his|her|its|their|fo
                          r"ein|eine|einer|sein|seine|ihr|ihre)\s[^.;:!?\"“”„«»]{0,150}?|\d{1,3}\s*),\s*")
 # (", who ..., ", ", a historian, ", ", 82, ", ", der am Montag in Paris war, ")
 _SUBJECT_AFTER = re.compile(r"\s+(?i:der|die|das|ein|eine)\s")  # German: the verb's own subject follows
-_LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch|Wie)\s+")  # "Wie ein Sprecher mitteilte"
+# "But critics say", "Wie ein Sprecher mitteilte": the conjunction is not part of the source
+_LEADING_CONJUNCTION = re.compile(r"\s*(?:But|And|Yet|So|Still|Aber|Und|Doch|Auch|Wie)\s+")
 _CLAUSE_IN_PHRASE = re.compile(r"(?i)\b(?:as|when|while|because|where|was|were|is|are|wenn|als|weil|wo)\b")
 _PREPOSITIONS = frozenset({"on", "in", "at", "to", "for", "with", "from", "about", "of", "during"})  # "Asked on Fox News"
 _FIRST_PERSON = re.compile(r"\b(?:ich|Ich)\b")
