@@ -199,14 +199,21 @@ def cluster_mentions(mentions: list[tuple[str, str]], lang: str = "de") -> list[
             j = first_alias.setdefault(g, i)
             if j != i:
                 uf.union(i, j)
-    # 3. acronyms <-> spelled-out names
+    # 3. acronyms <-> spelled-out names (the names of several words by label and initials, built
+    # once: a long document has many acronyms and many names)
+    spelled: dict[tuple[str, str], list[int]] | None = None
     for i, (text, label) in enumerate(mentions):
         bare = " ".join(t for t in token_texts(text) if _fold(t) not in _ARTICLES.get(lang, set()))
         if not _is_acronym(bare):
             continue
+        if spelled is None:
+            spelled = {}
+            for j, (other, olabel) in enumerate(mentions):
+                if ntoks[j] > 1:
+                    spelled.setdefault((olabel, _initials(other, lang)), []).append(j)
         acr = bare.replace(".", "").replace(" ", "")
-        for j, (other, olabel) in enumerate(mentions):
-            if j != i and olabel == label and ntoks[j] > 1 and _initials(other, lang) == acr:
+        for j in spelled.get((label, acr), ()):
+            if j != i:
                 uf.union(i, j)
     # 4. bare surname -> the single full name with that surname; a bare mention the tagger
     # labelled otherwise joins too where the document reads that word as a person more often

@@ -110,7 +110,9 @@ class CrfTagger:
         found = [self._tag_text(t, offs) for t, offs in zip(texts, tokenized)]
         if same_document:
             known = self._known_names([(t, spans) for t, spans in zip(texts, found)])
-            return [self._propagate(t, offs, spans, known) for t, offs, spans in zip(texts, tokenized, found)]
+            heads = _heads(known)  # once for the document, not once a sentence
+            return [self._propagate(t, offs, spans, known, heads)
+                    for t, offs, spans in zip(texts, tokenized, found)]
         return [self._propagate(t, offs, spans, self._known_names([(t, spans)]))
                 for t, offs, spans in zip(texts, tokenized, found)]
 
@@ -142,12 +144,12 @@ class CrfTagger:
         return known
 
     def _propagate(self, text: str, offsets: list[tuple[int, int]], spans: list[tuple[int, int, str]],
-                   known: dict[str, str]) -> list[tuple[int, int, str]]:
+                   known: dict[str, str], heads: set[str] | None = None) -> list[tuple[int, int, str]]:
         from quellenlage.ner.merge import fold, name_keys
 
         if not known:
             return spans
-        heads = {k[:2] for k in known if not k.startswith("~")}
+        heads = _heads(known) if heads is None else heads
         ends = sorted((s, e) for s, e, _ in spans)
         added: list[tuple[int, int, str]] = []
         j = 0
@@ -164,6 +166,11 @@ class CrfTagger:
             if len(labels) == 1:
                 added.append((s, e, labels.pop()))
         return sorted(spans + added) if added else spans
+
+
+def _heads(known: dict[str, str]) -> set[str]:
+    """The first two letters of the known names' keys (a quick test before the key lookup)."""
+    return {k[:2] for k in known if not k.startswith("~")}
 
 
 def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from quellenlage.document import Document
+from quellenlage.document import Document, SpanIndex
 from quellenlage.report import Attribution, Source, TextSpan
 from quellenlage.ner.merge import first_name_gender
 from quellenlage.resources import phrase_regex, word_list
@@ -254,6 +254,7 @@ class AttributionStage:
         mentions = sorted(((m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions
                            if e.label in ("PER", "ORG")), key=lambda x: x[0])
         starts = [m[0] for m in mentions]
+        mention_index = SpanIndex(mentions)
         source_by_entity: dict[str, Source] = {}
         speech_spans = self._speech_spans(doc)
         attributions: dict[str, Attribution] = {}
@@ -300,12 +301,12 @@ class AttributionStage:
                 # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
                 # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
                 found = (_pronoun_antecedent(persons, index, cue)
-                         or self._subject_person(doc.text, sentences, index, cue, mentions))
+                         or self._subject_person(doc.text, sentences, index, cue, mentions, starts))
                 att = found.model_copy(update={"carried_over": True, "cue": cue}) if found else None
             if att is not None and att.source is None:  # a new source: named, described or anonymous
                 via = s.voice or author.id
                 if att.type == "named":
-                    entity = next((e for ms, me, e in mentions if ms < att.source_end and att.source_start < me), None)
+                    entity = next(iter(mention_index.overlapping(att.source_start, att.source_end)), None)
                     if entity is None and att.cue == TURN_CUE:  # "WALLACE:" -> Chris Wallace
                         entity = next((e for e in persons_by_surname.get(att.source_text.lower(), [])), None)
                     key = entity.id if entity else att.source_text
@@ -395,15 +396,16 @@ class AttributionStage:
             run = run + [s] if inside else []
 
     @staticmethod
-    def _subject_person(text: str, sentences: list, index: int, cue: str, mentions: list) -> Attribution | None:
+    def _subject_person(text: str, sentences: list, index: int, cue: str, mentions: list,
+                        starts: list[int]) -> Attribution | None:
         """For a pronoun speaker with no person quoted shortly before: the person who opens the
         sentence before it (its subject, after at most a title: "Former New York Gov. George
         Pataki is endorsing ..."), where the first name agrees with the pronoun; sentences that
         open with the same pronoun or its possessive are passed over ("On Monday, Clinton leaned
-        in. She started off ... Her plan ... '"...," she said.'), at most three of them."""
+        in. She started off ... Her plan ... '"...," she said.'), at most three of them.
+        ``mentions``: the document's (start, end, entity), sorted; ``starts``: their starts."""
         want = _pronoun_gender(cue)
         pronoun = _PRONOUN.search(cue).group(0).lower()
-        starts = [m[0] for m in mentions]
         for before in sentences[max(0, index - 4):index][::-1]:
             for ms, me, entity in mentions[bisect.bisect_left(starts, before.start):]:
                 if ms >= before.end or len(text[before.start:ms].split()) > 4:

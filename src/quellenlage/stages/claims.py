@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from quellenlage.document import Document
+from quellenlage.document import Document, SpanIndex
 from quellenlage.errors import ConfigurationError
 from quellenlage.report import Claim, score_text
 from quellenlage.resources import phrase_regex
@@ -141,23 +141,19 @@ class ClaimsStage:
     def __call__(self, doc: Document) -> Document:
         sentences = doc.layer("sentences")
         attributions = doc.layer("attributions")
-        entity_mentions = [(m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions]
+        entity_mentions = SpanIndex((m.start, m.end, e) for e in doc.layer("entities") for m in e.mentions)
+        found = {name: SpanIndex((x.start, x.end, x) for x in doc.layer(name))
+                 for name in ("quantities", "dates", "hedges")}
         candidates = []
         for sentence, att in zip(sentences, attributions):
             if sentence.role not in CLAIM_ROLES:
                 continue
-
-            def inside(x, s=sentence):
-                return s.start <= x.start and x.end <= s.end
-
             ents = []
-            for ms, me, e in entity_mentions:
-                if sentence.start <= ms and me <= sentence.end and e not in ents:
+            for e in entity_mentions.within(sentence.start, sentence.end):
+                if e not in ents:
                     ents.append(e)
-            facts = {"quantities": [q for q in doc.layer("quantities") if inside(q)],
-                     "dates": [d for d in doc.layer("dates") if inside(d)],
-                     "hedges": [h for h in doc.layer("hedges") if inside(h)],
-                     "entities": ents, "attribution": att}
+            facts = {name: index.within(sentence.start, sentence.end) for name, index in found.items()}
+            facts.update(entities=ents, attribution=att)
             candidates.append((sentence, facts))
         scored = [self.features(doc, sentence, facts) for sentence, facts in candidates]
         model_scores = self._model_scores(doc, candidates, [active for _s, _r, active in scored])

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quellenlage.document import Document
+from quellenlage.document import Document, SpanIndex
 from quellenlage.ner import canonical_name, first_name_gender
 from quellenlage.report import Entity, Mention
 from quellenlage.resources import phrase_regex, table, word_list
@@ -95,14 +95,24 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
     out: list[tuple[int, int, str]] = []
     i = 0
     n = len(toks)
+    # The capitalised run a position lies in ends where the run of its first word ends, and holds
+    # an organisation word from i on if its last one is at i or later: both found once per run,
+    # so that a long run of capitalised words costs linear time, not quadratic.
+    run_end, run_last_org = 0, None
     while i < n:
         # A capitalised run (with name connectors such as "al-", "von").
         j = i + 1
         if _CAP.match(words[i]):
-            while j < n and (_CAP.match(words[j]) or (words[j].lower() in _CONNECT and j + 1 < n
-                                                      and _CAP.match(words[j + 1]))):
-                j += 1
-        if j > i + 1 and any(_is_org_word(gaz, r, lang) for r in words[i:j]) and words[i] not in gaz.titles:
+            if i < run_end:
+                j = run_end
+            else:
+                while j < n and (_CAP.match(words[j]) or (words[j].lower() in _CONNECT and j + 1 < n
+                                                          and _CAP.match(words[j + 1]))):
+                    j += 1
+                run_end, run_last_org = j, None
+        if j > i + 1 and run_last_org is None:
+            run_last_org = max((k for k in range(i, j) if _is_org_word(gaz, words[k], lang)), default=-1)
+        if j > i + 1 and run_last_org >= i and words[i] not in gaz.titles:
             out.append((toks[i][0], toks[j - 1][1], "ORG"))
             i = j
             continue
@@ -386,7 +396,7 @@ class EntitiesStage:
         frequent = tagger.extractor.frequent if tagger is not None else frozenset()
         pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(x) for x in sorted(surnames, key=len, reverse=True))
                              + r")s?(?![\w-])")
-        taken = [(m[0], m[1]) for m in raw]
+        taken = SpanIndex((m[0], m[1], None) for m in raw)
         added = []
         for sentence in doc.layer("sentences"):
             if sentence.role in ("elision", "boilerplate"):
@@ -394,9 +404,9 @@ class EntitiesStage:
             for m in pattern.finditer(doc.text, sentence.start, sentence.end):
                 if m.group(1).lower() in frequent and not doc.text[sentence.start:m.start()].strip(" \"'„“”‚‘’«»([-–"):
                     continue
-                if not any(m.start() < e and s < m.end() for s, e in taken):
+                if not taken.overlaps(m.start(), m.end()):
                     added.append((m.start(), m.end(), "PER", m.group(0), sentence.id))
-                    taken.append(m.span())
+                    taken.add(m.start(), m.end())
         return sorted(raw + added)
 
     @staticmethod
