@@ -9,9 +9,11 @@ Each contender runs in its own subprocess (one core, no threads) so that its pea
 words/s is words over CPU seconds of that process. Cold start = a fresh interpreter importing
 quellenlage and analysing one document. Before timing, each contender processes one document of
 each language, so that loading its models (what the cold start measures) is not counted in
-words/s. Usage:
+words/s. A second table times single long documents (English articles of the corpus joined
+into one text of about 10,000, 50,000 and 200,000 words): words/s that stays level as a
+document grows says the pipeline is linear in its length. Usage:
 
-    python benchmarks/analyze.py [--data ../shared/data] [--docs 240]
+    python benchmarks/analyze.py [--data ../shared/data] [--docs 240] [--no-long]
 """
 
 from __future__ import annotations
@@ -79,8 +81,9 @@ elif name == "spaCy blank + sentencizer":
         nlps[l] = spacy.blank(l); nlps[l].add_pipe("sentencizer")
     run = lambda lang, text: list(nlps[lang](text).sents)
 errors = 0
-for lang in sorted({lang for lang, _text in docs}):  # warm-up: load every language's models once
-    run(lang, next(text for l, text in docs if l == lang))
+warm = json.load(open(sys.argv[3], encoding="utf-8")) if len(sys.argv) > 3 else docs
+for lang in sorted({lang for lang, _text in warm}):  # warm-up: load every language's models once
+    run(lang, next(text for l, text in warm if l == lang))
 t0, c0 = time.perf_counter(), time.process_time()
 for lang, text in docs:
     try:
@@ -108,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--docs", type=int, default=240)
+    parser.add_argument("--no-long", action="store_true", help="skip the long-document table")
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"data folder {args.data} not found (pass --data)")
@@ -128,12 +132,39 @@ def main() -> None:
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"| {name:32} | {words / r['cpu']:16,.0f} | {r['rss_mb']:11.0f} | {r['errors']:6d} |")
+    if not args.no_long:
+        long_documents(docs, corpus, env)
     colds = []
     for _ in range(3):
         out = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, env=env)
         colds.append(float(out.stdout.strip().splitlines()[-1]))
     print()
     print(f"cold start (import + first analyze), best of 3: {min(colds):.2f} s")
+
+
+def long_documents(docs: list[tuple[str, str]], corpus: Path, env: dict) -> None:
+    """Words/s of the two quellenlage pipelines on one long English document of each size (the
+    models loaded on the short corpus first)."""
+    english = [t for lang, t in docs if lang == "en"]
+    print()
+    print(f"| {'one long English document':32} | {'words':>9} | {'words/s per core':>16} | {'peak RSS MB':>11} |")
+    print(f"|{'-' * 34}|{'-' * 11}|{'-' * 18}|{'-' * 13}|")
+    for size in (10_000, 50_000, 200_000):
+        parts, n = [], 0
+        while n < size:
+            text = english[len(parts) % len(english)]
+            parts.append(text)
+            n += len(re.findall(r"\w+", text))
+        path = corpus.with_name(f"quellenlage-bench-long-{size}.json")
+        path.write_text(json.dumps([("en", "\n\n".join(parts))]), encoding="utf-8")
+        for name in CONTENDERS[:2]:
+            out = subprocess.run([sys.executable, "-c", WORKER, name, str(path), str(corpus)],
+                                 capture_output=True, text=True, env=env)
+            if out.returncode != 0:
+                print(f"| {name:32} | {n:9,} | {'failed':>16} | {'':>11} |")
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"| {name:32} | {n:9,} | {n / r['cpu']:16,.0f} | {r['rss_mb']:11.0f} |")
 
 
 if __name__ == "__main__":
