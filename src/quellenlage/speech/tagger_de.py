@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -358,8 +360,12 @@ def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
     same_lo, same_hi = chunks[first][0], chunks[last][1]
     best = None
     best_key = None
-    for rs, re_ in runs:
-        if re_ <= lo or rs >= hi:
+    # the runs are sorted and do not overlap: start at the first that ends after ``lo`` and stop
+    # at the first that starts at ``hi`` (not every run of the document for every span)
+    for rs, re_ in itertools.islice(runs, bisect.bisect_right(runs, lo, key=lambda r: r[1]), None):
+        if rs >= hi:
+            break
+        if re_ <= lo:
             continue
         inside = rs >= s and re_ <= e
         same = rs >= same_lo and re_ <= same_hi

@@ -166,10 +166,24 @@ def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     return pos, stop
 
 
+# the last clause end before a cue is looked for in this many characters first (a cue late in a
+# very long sentence must not rescan it from its start: that was quadratic in the sentence)
+_NP_LOOKBACK = 300
+
+
 def _np_before(text: str, start: int, pos: int) -> tuple[int, int]:
-    chunk = text[start:pos]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(chunk)), default=0)
-    s = start + cut
+    s = None
+    lo = max(start, pos - _NP_LOOKBACK)
+    if lo > start:
+        last = None
+        for last in _CLAUSE_END.finditer(text, lo, pos):
+            pass
+        # a match this far into the window is the one a scan from ``start`` finds (clause ends are
+        # at most 7 characters: both scans are in step by then)
+        if last is not None and last.start() >= lo + 16:
+            s = last.end()
+    if s is None:
+        s = start + max((m.end() for m in _CLAUSE_END.finditer(text[start:pos])), default=0)
     while s < pos and text[s].isspace():
         s += 1
     return s, pos

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quellenlage.document import Document
+from quellenlage.document import Document, SpanIndex
 from quellenlage.report import Quantity
 from quellenlage.resources import table, word_list
 from quellenlage.tokenize import tokenize
@@ -22,6 +22,7 @@ _DE_NUMBER_PART = ("ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|el
 _EN_NUMBER_WORD = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                    "hundred|thousand")
+_WORD_AFTER = re.compile(r"\s*([\w.]+)")
 _ADJECTIVE_END = re.compile(r"(?:ische|ischen|ischer|isches|igen|ige|iger|liche|lichen|licher|ierte|ierten|e|en|er)$")
 
 
@@ -107,10 +108,11 @@ def find_quantities(text: str, lang: str, start: int = 0, end: int | None = None
         value = _word_value(m.group(0), lang)
         if value is not None:
             candidates.append((m.start(), m.end(), value, False))
+    if not isinstance(exclude, SpanIndex):
+        exclude = SpanIndex((xs, xe, None) for xs, xe in exclude)
+    taken = SpanIndex()
     for s, e, value, is_digit in sorted(candidates):
-        if any(s < xe and xs < e for xs, xe in exclude):
-            continue
-        if any(s < fe and fs < e for fs, fe, _v, _u in found):
+        if exclude.overlaps(s, e) or taken.overlaps(s, e):
             continue
         # A currency sign before the number.
         unit = None
@@ -119,14 +121,15 @@ def find_quantities(text: str, lang: str, start: int = 0, end: int | None = None
             unit = L.units[before]
             s = text.rfind(before, start, s)
         # Scale word after the number ("2,5 Millionen", "two dozen").
-        after = re.match(r"\s*([\w.]+)", text[e:end])
+        after = _WORD_AFTER.match(text, e, end)
         if after and after.group(1).lower() in L.scales and (after.group(1)[0].isupper() or lang == "en"):
             value *= L.scales[after.group(1).lower()]
-            e = e + after.end()
+            e = after.end()
         label, _unit_end = _counted(text, e, end, L, lang)
         if unit is None:
             unit = label
         found.append((s, e, value, unit))
+        taken.add(s, e)
     return found
 
 
@@ -136,7 +139,7 @@ class QuantitiesStage:
     provides = ("quantities",)
 
     def __call__(self, doc: Document) -> Document:
-        dates = [(d.start, d.end) for d in doc.layer("dates")]
+        dates = SpanIndex((d.start, d.end, None) for d in doc.layer("dates"))
         records: list[Quantity] = []
         for sentence in doc.layer("sentences"):
             if sentence.role in ("elision", "boilerplate", "citation"):
