@@ -260,10 +260,30 @@ def test_cli_score_plain_lines_and_jsonl(tmp_path):
 def test_cli_score_errors(tmp_path):
     result = runner.invoke(app, ["claims", "score", str(tmp_path / "missing.txt")])
     assert result.exit_code == 3 and "Q105" in result.stderr
+    # a bad JSONL line is recorded in its place and the batch goes on
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "ok"}\n{"body": "no text"}\n', encoding="utf-8")
-    result = runner.invoke(app, ["claims", "score", str(bad)])
-    assert result.exit_code == 3 and "no 'text'" in result.stderr
+    bad.write_text('{"text": "ok"}\n{"body": "no text"}\n\n{broken\n' + json.dumps({"text": EN_FACTS[0]}) + "\n",
+                   encoding="utf-8")
+    result = runner.invoke(app, ["claims", "score", str(bad), "--lang", "en"])
+    assert result.exit_code == 3 and "no 'text'" in result.stderr and "2 of 4 inputs failed" in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("text") for r in rows] == ["ok", None, None, EN_FACTS[0]]
+    assert [r["line"] for r in rows[1:3]] == [2, 4] and [r["error"]["code"] for r in rows[1:3]] == ["Q100"] * 2
+    assert rows[3]["check_worthy"] is True
+    # empty and binary input are refused as analyze refuses them; another encoding is read
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    result = runner.invoke(app, ["claims", "score", str(empty)])
+    assert result.exit_code == 3 and "Q101" in result.stderr and not result.stdout
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(b"\x00\x01\x02text\x00" * 50)
+    result = runner.invoke(app, ["claims", "score", str(binary)])
+    assert result.exit_code == 3 and "Q102" in result.stderr and not result.stdout
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes((DE_OPINIONS[0] + "\n").encode("latin-1"))
+    result = runner.invoke(app, ["claims", "score", str(latin)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["text"] == DE_OPINIONS[0]
 
 
 def test_cli_evaluate_claims_on_written_data(tmp_path):

@@ -14,28 +14,31 @@ def _fail(err) -> None:
     raise typer.Exit(err.exit_code)
 
 
-def read_inputs(raw: str) -> list[str]:
-    """Texts from plain lines (one text per line) or JSONL with a ``text`` field.
+def read_inputs(raw: str) -> list[tuple[int, str | Exception]]:
+    """``(line number, text)`` from plain lines (one text per line) or JSONL with a ``text``
+    field; a JSONL line that is no JSON object with a ``text`` string gives ``(line number,
+    InputError)`` in its place, so that a batch records the failure and goes on.
 
     The input is JSONL when every non-blank line is a JSON object; blank lines are not inputs.
     """
     from quellenlage.errors import InputError
 
-    lines = [line for line in raw.splitlines() if line.strip()]
-    if lines and all(line.lstrip().startswith("{") for line in lines):
-        texts = []
-        for number, line in enumerate(lines, 1):
+    lines = [(number, line) for number, line in enumerate(raw.splitlines(), 1) if line.strip()]
+    if lines and all(line.lstrip().startswith("{") for _n, line in lines):
+        items: list[tuple[int, str | Exception]] = []
+        hint = "give JSONL with a 'text' field, or one text per line"
+        for number, line in lines:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as err:
-                raise InputError(f"line {number} is not valid JSON: {err.msg}",
-                                 hint="give JSONL with a 'text' field, or one text per line") from err
+                items.append((number, InputError(f"line {number} is not valid JSON: {err.msg}", hint=hint)))
+                continue
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                raise InputError(f"line {number} has no 'text' string field",
-                                 hint="give JSONL with a 'text' field, or one text per line")
-            texts.append(item["text"])
-        return texts
-    return [line.rstrip("\r") for line in lines]
+                items.append((number, InputError(f"line {number} has no 'text' string field", hint=hint)))
+                continue
+            items.append((number, item["text"]))
+        return items
+    return [(number, line.rstrip("\r")) for number, line in lines]
 
 
 def languages_of(texts: list[str]) -> list[str]:
@@ -81,17 +84,23 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
     ) -> None:
         """Score each input: check-worthy claim? subjective? One JSON object per line, in input order."""
         from quellenlage.claimmodel import load_scorer
-        from quellenlage.errors import InputNotFoundError, QuellenlageError
+        from quellenlage.errors import EmptyInputError, InputNotFoundError, QuellenlageError
+        from quellenlage.ingest.decode import decode_bytes
 
         try:
             if file == "-":
-                raw = sys.stdin.read()
+                stdin = getattr(sys.stdin, "buffer", None)
+                data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
             else:
                 path = Path(file)
                 if not path.is_file():
                     raise InputNotFoundError(f"no such file: {file}")
-                raw = path.read_text(encoding="utf-8", errors="replace")
-            texts = read_inputs(raw)
+                data = path.read_bytes()
+            if not data.strip():
+                raise EmptyInputError("the input is empty", hint="give one text per line, or JSONL with a 'text' field")
+            raw, _encoding = decode_bytes(data)  # binary refused, any encoding read, as for analyze
+            items = read_inputs(raw)
+            texts = [x for _n, x in items if isinstance(x, str)]
             if lang == "auto":
                 langs = languages_of(texts)
             else:
@@ -116,8 +125,16 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
         except QuellenlageError as err:
             _fail(err)
         out = sys.stdout
-        for row in results:
+        rows = iter(results)
+        failed = [(n, x) for n, x in items if not isinstance(x, str)]
+        for number, item in items:
+            row = next(rows) if isinstance(item, str) else {"line": number, "error": item.to_dict()}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if failed:
+            for number, err in failed:
+                typer.echo(f"error: {err.one_line()}", err=True)
+            typer.echo(f"{len(failed)} of {len(items)} inputs failed; their records say why", err=True)
+            raise typer.Exit(failed[0][1].exit_code)
 
     @evaluate_app.command("claims")
     def evaluate_claims(
