@@ -308,6 +308,9 @@ def test_auto_language_gives_unsure_items_the_files_language():
     texts = [DE_FACTS[0], DE_OPINIONS[1], "@USER oh oh", "😴", EN_FACTS[0],
              "Le chômage a atteint 7,3 pour cent en 2022 selon les chiffres officiels."]
     assert languages_of(texts) == ["de", "de", "de", "de", "en", "fr"]
+    # one short German line, detected unsurely, is German, not the English fallback
+    assert languages_of(["Die Polizei nahm 35 Personen fest."]) == ["de"]
+    assert languages_of(["😴"]) == ["en"]
 
 
 def _skip_without_accurate_encoder(lang: str) -> str:

@@ -45,7 +45,7 @@ def languages_of(texts: list[str]) -> list[str]:
     """Language per text for ``--lang auto``.
 
     Short or unsure texts (an emoji, "@USER oh oh", a link) take the language most of the
-    confidently detected inputs have, so that one German comment in a German file is not scored
+    confidently detected inputs have (without any, the one most often detected), so that one German comment in a German file is not scored
     with another model; a text confidently in another language gets that language (degraded).
     """
     from collections import Counter
@@ -56,7 +56,10 @@ def languages_of(texts: list[str]) -> list[str]:
     detected = [detect_document_language(text) for text in texts]
     confident = Counter(lang for lang, prob in detected
                         if lang in SUPPORTED_LANGUAGES and prob >= 0.6)
-    default = confident.most_common(1)[0][0] if confident else "en"
+    # without any confident input (one short line), the supported language detected most often,
+    # unsure as it is ("Die Polizei nahm 35 Personen fest.": de at 0.53), rather than English
+    unsure = Counter(lang for lang, _prob in detected if lang in SUPPORTED_LANGUAGES)
+    default = (confident or unsure).most_common(1)[0][0] if (confident or unsure) else "en"
     out = []
     for text, (lang, prob) in zip(texts, detected):
         words = len(text.split())
