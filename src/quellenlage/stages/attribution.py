@@ -25,6 +25,7 @@ an anonymous source inside relayed text reaches the reader through the cited wor
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from quellenlage.document import Document, SpanIndex
@@ -407,7 +408,10 @@ class AttributionStage:
                 old = attributions.get(before.id)
                 if old is None or old.type not in SOURCED or old.carried_over:
                     attributions[before.id] = att.model_copy(update={"carried_over": True})
-            run = run + [s] if inside else []
+            if inside:
+                run.append(s)  # (not run + [s]: an unclosed quotation must not copy its run each sentence)
+            else:
+                run = []
 
     @staticmethod
     def _subject_person(text: str, sentences: list, index: int, cue: str, mentions: list,
@@ -421,7 +425,7 @@ class AttributionStage:
         want = _pronoun_gender(cue)
         pronoun = _PRONOUN.search(cue).group(0).lower()
         for before in sentences[max(0, index - 4):index][::-1]:
-            for ms, me, entity in mentions[bisect.bisect_left(starts, before.start):]:
+            for ms, me, entity in itertools.islice(mentions, bisect.bisect_left(starts, before.start), None):
                 if ms >= before.end or len(text[before.start:ms].split()) > 4:
                     break  # not at the start: the first person further in is not the subject
                 if entity.label != "PER":
