@@ -109,8 +109,42 @@ def test_batch_records_failures_and_goes_on(tmp_path):
     assert records[1]["error"]["code"] == "Q101" and records[1]["input"] == str(empty)
 
 
+def test_output_file_is_replaced_only_by_a_finished_run(tmp_path):
+    out = tmp_path / "report.json"
+    out.write_text("an earlier report", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = run_cli("analyze", str(empty), "--format", "json", "-o", str(out))
+    assert_one_clear_line(result, 3, "Q101")
+    assert out.read_text(encoding="utf-8") == "an earlier report"
+    good = tmp_path / "good.txt"
+    good.write_text("Laut Insidern soll der Minister 22 Berater entlassen haben.", encoding="utf-8")
+    result = run_cli("analyze", str(good), "--format", "json", "-o", str(out))
+    assert result.returncode == 0 and result.stdout == b""
+    import json
+
+    assert json.loads(out.read_text(encoding="utf-8"))["claims"]
+    result = run_cli("analyze", str(good), str(empty), "-o", str(out))
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert result.returncode == 0 and [("error" in r) for r in records] == [False, True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "good.txt", "report.json"]
+
+
 def test_a_long_one_line_text_is_text_not_a_file_name():
     sentence = "Der Minister sagte am Montag, dass die Regierung die Hilfen verlängern werde. " * 5
     assert len(sentence.encode()) > 255 and "\n" not in sentence
     report = quellenlage.analyze(sentence, lang="de")
     assert len(report.sentences) == 5
+
+
+def test_a_run_stopped_half_way_keeps_the_old_file(tmp_path):
+    from quellenlage.cli.analyze import _replacing
+
+    out = tmp_path / "batch.jsonl"
+    out.write_text("old records\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        with _replacing(str(out)) as f:
+            f.write('{"first": 1}\n')
+            raise KeyboardInterrupt
+    assert out.read_text(encoding="utf-8") == "old records\n"
+    assert (tmp_path / "batch.jsonl.partial").read_text(encoding="utf-8") == '{"first": 1}\n'

@@ -265,11 +265,15 @@ def test_cli_score_errors(tmp_path):
     bad.write_text('{"text": "ok"}\n{"body": "no text"}\n\n{broken\n' + json.dumps({"text": EN_FACTS[0]}) + "\n",
                    encoding="utf-8")
     result = runner.invoke(app, ["claims", "score", str(bad), "--lang", "en"])
-    assert result.exit_code == 3 and "no 'text'" in result.stderr and "2 of 4 inputs failed" in result.stderr
+    assert result.exit_code == 0 and "no 'text'" in result.stderr and "2 of 4 inputs failed" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r.get("text") for r in rows] == ["ok", None, None, EN_FACTS[0]]
     assert [r["line"] for r in rows[1:3]] == [2, 4] and [r["error"]["code"] for r in rows[1:3]] == ["Q100"] * 2
     assert rows[3]["check_worthy"] is True
+    only_bad = tmp_path / "only_bad.jsonl"
+    only_bad.write_text('{"body": 1}\n', encoding="utf-8")
+    result = runner.invoke(app, ["claims", "score", str(only_bad)])
+    assert result.exit_code == 3 and json.loads(result.stdout)["error"]["code"] == "Q100"
     # empty and binary input are refused as analyze refuses them; another encoding is read
     empty = tmp_path / "empty.txt"
     empty.write_text("\n \n", encoding="utf-8")

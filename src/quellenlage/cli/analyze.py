@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -17,6 +19,23 @@ def _fail(err) -> None:
 
 def _read_stdin() -> bytes:
     return sys.stdin.buffer.read()
+
+
+@contextlib.contextmanager
+def _replacing(output: str):
+    """A file that replaces ``output`` only when writing it has finished: a run stopped half-way
+    (an internal error, Ctrl-C) leaves an existing file as it was, and what it had written in
+    ``output.partial``."""
+    path = Path(output)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            yield out
+    except BaseException:
+        if tmp.exists():
+            os.replace(tmp, path.with_name(path.name + ".partial"))
+        raise
+    os.replace(tmp, path)
 
 
 def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
@@ -75,17 +94,21 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
 
                 sources.append((item, item if is_url(item) else Path(item)))
         batch = len(sources) > 1 or lines
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            if not batch:
-                name, source = sources[0]
-                try:
-                    report = run(source, **options)
-                except QuellenlageError as err:
-                    _fail(err)
-                color = output is None and fmt == "text" and sys.stdout.isatty()
-                out.write(render(report, fmt, color=color))
-                return
+        if not batch:
+            name, source = sources[0]
+            try:
+                report = run(source, **options)
+            except QuellenlageError as err:
+                _fail(err)  # before -o is opened: a failed run leaves an existing file as it was
+            color = output is None and fmt == "text" and sys.stdout.isatty()
+            page = render(report, fmt, color=color)
+            if output:
+                with _replacing(output) as out:
+                    out.write(page)
+            else:
+                sys.stdout.write(page)
+            return
+        with (_replacing(output) if output else contextlib.nullcontext(sys.stdout)) as out:
             failures = 0
             for name, source in sources:
                 try:
@@ -95,12 +118,9 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
                     failures += 1
                     out.write(FailedDocument(input=name, error=err.to_dict()).model_dump_json() + "\n")
                     typer.echo(f"error: {name}: {err.one_line()}", err=True)
-            if failures:
-                typer.echo(f"{failures} of {len(sources)} documents failed; their records say why", err=True)
-                raise typer.Exit(3 if failures == len(sources) else 0)
-        finally:
-            if output:
-                out.close()
+        if failures:
+            typer.echo(f"{failures} of {len(sources)} documents failed; their records say why", err=True)
+            raise typer.Exit(3 if failures == len(sources) else 0)
 
     @app.command()
     def schema() -> None:

@@ -137,7 +137,8 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
             for number, err in failed:
                 typer.echo(f"error: {err.one_line()}", err=True)
             typer.echo(f"{len(failed)} of {len(items)} inputs failed; their records say why", err=True)
-            raise typer.Exit(failed[0][1].exit_code)
+            if len(failed) == len(items):  # as analyze's batches: non-zero when nothing was scored
+                raise typer.Exit(failed[0][1].exit_code)
 
     @evaluate_app.command("claims")
     def evaluate_claims(
