@@ -197,17 +197,7 @@ def silver_pool(data: Path) -> list[list[str]]:
     with (data / "germeval2021" / "train.csv").open(encoding="utf-8", newline="") as f:
         src["ge21"] = [token_texts(row["comment_text"]) for row in csv.DictReader(f)]
     src["tb"] = [token_texts(t) for t in (data / "textberg-de-fr" / "dev.de").read_text(encoding="utf-8").splitlines()]
-    rw: list[list[str]] = []
-    for tsv in sorted((data / "redewiedergabe").glob("rwk_*.tsv")):
-        cur: list[str] = []
-        for tok in T._lines_of_tsv(tsv, "tok"):
-            cur.append(tok)
-            if tok in (".", "!", "?") and len(cur) > 3:
-                rw.append(cur)
-                cur = []
-        if cur:
-            rw.append(cur)
-    src["rw"] = rw
+    src["rw"] = [sent for tsv in sorted((data / "redewiedergabe").glob("rwk_*.tsv")) for sent in T.tsv_sentences(tsv)]
     lo, hi = SILVER_LENGTHS
     seen: set[tuple[str, ...]] = set()
     chosen: list[list[str]] = []

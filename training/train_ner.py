@@ -63,6 +63,21 @@ def _lines_of_tsv(path: Path, column: str) -> list[str]:
         return [row.get(column) or "" for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
+def tsv_sentences(tsv: Path) -> list[list[str]]:
+    """A REDEWIEDERGABE sample's tokens cut into sentences after . ! ? (the corpus keeps no
+    sentence column that every sample fills)."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    for tok in _lines_of_tsv(tsv, "tok"):
+        current.append(tok)
+        if tok in (".", "!", "?") and len(current) > 3:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
 def unlabelled_sentences(data: Path, lang: str) -> list[list[str]]:
     """Token lists of all (un)labelled text of one language in the data folder."""
     sents: list[list[str]] = []
@@ -73,14 +88,7 @@ def unlabelled_sentences(data: Path, lang: str) -> list[list[str]]:
         for conllu in sorted((data / "ud-german-gsd").glob("*.conllu")):
             sents += _conllu_tokens(conllu)
         for tsv in sorted((data / "redewiedergabe").glob("rwk_*.tsv")):
-            current: list[str] = []
-            for tok in _lines_of_tsv(tsv, "tok"):
-                current.append(tok)
-                if tok in (".", "!", "?") and len(current) > 3:
-                    sents.append(current)
-                    current = []
-            if current:
-                sents.append(current)
+            sents += tsv_sentences(tsv)
         with (data / "germeval2021" / "train.csv").open(encoding="utf-8", newline="") as f:
             sents += [token_texts(row["comment_text"]) for row in csv.DictReader(f)]
         for tsv in sorted((data / "checkthat2025-subjectivity" / "de").glob("*.tsv")):
