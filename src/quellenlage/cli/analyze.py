@@ -48,7 +48,8 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
         date: Optional[str] = typer.Option(None, "--date", help="reference date for relative dates (ISO 8601)"),
         allow_private: bool = typer.Option(False, "--allow-private", help="allow fetching loopback/private addresses"),
         entities: str = typer.Option("auto", "--entities", help="entity backend: auto | model | rules"),
-        scorer: str = typer.Option("auto", "--scorer", help="claim scorer: auto | model | accurate (the accurate extra) | features"),
+        scorer: str = typer.Option("auto", "--scorer",
+                                   help="claim scorer: auto | model | accurate (the accurate extra) | features"),
         original: Optional[str] = typer.Option(None, "--original", help="the original article (path or URL) "
                                                "this text translates or excerpts"),
         input_format: str = typer.Option("auto", "--input-format", help="auto | text | html"),

@@ -45,8 +45,9 @@ def languages_of(texts: list[str]) -> list[str]:
     """Language per text for ``--lang auto``.
 
     Short or unsure texts (an emoji, "@USER oh oh", a link) take the language most of the
-    confidently detected inputs have (without any, the one most often detected), so that one German comment in a German file is not scored
-    with another model; a text confidently in another language gets that language (degraded).
+    confidently detected inputs have (without any, the one most often detected), so that one
+    German comment in a German file is not scored with another model; a text confidently in
+    another language gets that language (degraded).
     """
     from collections import Counter
 
@@ -87,13 +88,13 @@ def register(app: typer.Typer, evaluate_app: typer.Typer) -> None:
     ) -> None:
         """Score each input: check-worthy claim? subjective? One JSON object per line, in input order."""
         from quellenlage.claimmodel import load_scorer
+        from quellenlage.cli.analyze import _read_stdin
         from quellenlage.errors import EmptyInputError, InputNotFoundError, QuellenlageError
         from quellenlage.ingest.decode import decode_bytes
 
         try:
             if file == "-":
-                stdin = getattr(sys.stdin, "buffer", None)
-                data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+                data = _read_stdin()
             else:
                 path = Path(file)
                 if not path.is_file():

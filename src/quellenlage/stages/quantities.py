@@ -92,8 +92,9 @@ def _counted(text: str, pos: int, end: int, L: _Lang, lang: str) -> tuple[str | 
 
 
 def find_quantities(text: str, lang: str, start: int = 0, end: int | None = None,
-                    exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, float, str | None]]:
-    """``(start, end, value, unit)`` for the quantities in ``text[start:end]``."""
+                    exclude: list[tuple[int, int]] | SpanIndex = ()) -> list[tuple[int, int, float, str | None]]:
+    """``(start, end, value, unit)`` for the quantities in ``text[start:end]``, none overlapping a
+    span of ``exclude`` (the dates; a SpanIndex when called per sentence of a document)."""
     L = _lang(lang if lang in ("de", "en") else "en")
     end = len(text) if end is None else end
     found = []
