@@ -7,7 +7,9 @@
 - the shipped models on their own training data (GermEval dev, UNER EWT dev): a fit check that
   catches a model file that no longer matches the feature code;
 - retraining with the training code on a fixed split and scoring the held-out part (GermEval dev
-  first half; UNER EWT dev fold 0): the held-out accuracy of the training recipe itself.
+  first half; UNER EWT dev fold 0): the held-out accuracy of the training recipe itself;
+- analyze's entities stage (model + the stage's rules, public labels) on the fixtures and on
+  UNER German PUD: what a report shows (``quellenlage evaluate ner --pipeline``).
 A figure may not drop more than 0.005 below the recorded one.
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from quellenlage.evaluation.ner import evaluate_sentences
+from quellenlage.evaluation.ner import PipelineTagger, evaluate_sentences, to_public_labels
 from quellenlage.ner import load_tagger
 from quellenlage.ner.data import read_columns
 
@@ -52,6 +54,18 @@ def test_gate_de_shipped_on_contemporary_fixture():
 def test_gate_en_shipped_on_contemporary_fixture():
     sents = read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_en.iob2")
     _check("en_shipped_contemporary_fixture", evaluate_sentences(load_tagger("en"), sents))
+
+
+def test_gate_pipeline_on_contemporary_fixtures():
+    de = to_public_labels(read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_de.tsv"))
+    _check("pipeline_de_contemporary_fixture", evaluate_sentences(PipelineTagger("de"), de))
+    en = read_columns(ROOT / "tests" / "fixtures" / "ner" / "contemporary_en.iob2")
+    _check("pipeline_en_contemporary_fixture", evaluate_sentences(PipelineTagger("en"), en))
+
+
+def test_gate_pipeline_on_uner_pud(shared_data: Path):
+    sents = read_columns(shared_data / "uner" / "de-pud" / "de_pud-ud-test.iob2")
+    _check("pipeline_de_uner_pud_heldout", evaluate_sentences(PipelineTagger("de"), sents))
 
 
 def test_gate_shipped_fit(shared_data: Path):

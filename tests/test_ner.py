@@ -92,6 +92,14 @@ def test_unsupported_language():
         cluster_mentions([("Paris", "LOC")], lang="fr")
 
 
+def test_a_period_after_an_abbreviation_does_not_cut_the_sentence():
+    tagger = load_tagger("de")
+    for text, name, label in [("Napoleon starb 1821 auf St. Helena im Atlantik.", "St. Helena", "LOC"),
+                              ("Damals regierte Franz Joseph I. noch in Wien.", "Franz Joseph I", "PER")]:
+        found = [(text[s:e].rstrip("."), lab) for s, e, lab in tagger.find(text)]
+        assert (name, label) in found, found
+
+
 def test_seed_post_sanity(sample_post_path: Path):
     text = sample_post_path.read_text(encoding="utf-8")
     spans = load_tagger("de").find(text)
@@ -323,6 +331,26 @@ def test_cli_evaluate_ner(tmp_path: Path):
     assert report["sentences"] == 1 and "per_label" in report
     result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path / "nope")])
     assert result.exit_code == 7
+
+
+def test_cli_evaluate_ner_pipeline(tmp_path: Path):
+    """--pipeline scores analyze's entities stage in public labels: GermEval's OTH is MISC, a
+    compound part is no entity, and the stage's labels (MISC) are compared as such."""
+    from typer.testing import CliRunner
+
+    from quellenlage.cli.main import app
+
+    _write(tmp_path / "a.txt", ["1	Angela	B-PER	O", "2	Merkel	I-PER	O", "3	las	O	O",
+                                "4	den	O	O", "5	EU-Bericht	B-ORGpart	O", "6	in	O	O", "7	Berlin	B-LOC	O",
+                                "8	.	O	O"])
+    result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path), "--pipeline"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["scored"] == "analyze's entities stage"
+    assert report["gold"] == 2 and set(report["per_label"]) <= {"PER", "LOC", "ORG", "MISC"}
+    assert report["per_label"]["PER"]["f1"] == 1.0 and report["per_label"]["LOC"]["f1"] == 1.0
+    plain = json.loads(CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path)]).output)
+    assert plain["scored"] == "the trained tagger" and plain["gold"] == 3  # ORGpart counts there
 
 
 def test_segments_do_not_end_at_an_initial():

@@ -143,6 +143,63 @@ def test_entity_label_ties_do_not_depend_on_set_order():
     assert majority_label(["ORG", "LOC", "LOC"]) == "LOC"
 
 
+def test_an_organisation_word_decides_over_its_acronyms():
+    # the tagger reads a lone acronym without context words; the spelt-out name's head word
+    # ("Union", "Movement") tells the type, also of the acronyms merged with it
+    text = ("Das widerspricht dem Konzept der Economic Eurasia Union (EAEU). Die EAEU wächst, "
+            "und die EAEU plant mehr. Damals war es die Islamic Movement of Uzbekistan, eng "
+            "verbunden mit den Taliban.")
+    doc = analyze(text, lang="de", input_format="text")
+    labels = {e.name: e.label for e in doc.entities}
+    assert labels.get("Economic Eurasia Union") == "ORG", labels
+    assert labels.get("Islamic Movement of Uzbekistan") == "ORG", labels
+    assert labels.get("Taliban") == "ORG", labels  # on the organisation list; GermEval's one is OTH
+    eaeu = next(e for e in doc.entities if e.name == "Economic Eurasia Union")
+    assert sum(m.text == "EAEU" for m in eaeu.mentions) == 3
+
+
+def test_english_demonyms_are_not_places_or_surnames():
+    # "American" is not "America" + a German case ending; "Libyan" has the shape of a surname
+    # ("-yan") but is the adjective of a listed place
+    text = ("The American singer toured Libya. Libyan security forces were engaged. "
+            "Syrian officials said the talks would go on.")
+    doc = analyze(text, lang="en", input_format="text")
+    assert [(e.name, e.label) for e in doc.entities] == [("Libya", "LOC")]
+
+
+def test_a_name_cut_at_a_middle_initial_is_one_person():
+    text = ("LOS ANGELES, Sept. 28 (UPI) — Singer Mary J. Blige will headline the benefit concert, "
+            "organizers said Thursday. Blige said she was honored.")
+    doc = analyze(text, lang="en", input_format="text")
+    person = [e for e in doc.entities if e.label == "PER"]
+    assert [(e.name, [m.text for m in e.mentions]) for e in person] == [("Mary J. Blige", ["Mary J. Blige", "Blige"])]
+
+
+def test_capital_abbreviations_of_things_are_not_organisations():
+    text = ("Das BIP wuchs um 2 %, der Kurs in GBP fiel, und die DNA-Probe kam per TV. "
+            "Thutmosis III herrschte lange. Die Bundeswehr und die NATO übten.")
+    doc = analyze(text, lang="de", input_format="text")
+    names = {e.name: e.label for e in doc.entities}
+    assert not {"BIP", "GBP", "TV", "III"} & set(names), names
+    assert names.get("NATO") == "ORG", names
+    doc = analyze("FREE shipping, VERY fast, see you at 9 PM. The FBI said nothing.", lang="en",
+                  input_format="text")
+    assert [(e.name, e.label) for e in doc.entities] == [("FBI", "ORG")]
+
+
+def test_a_name_with_its_article_keeps_it():
+    doc = analyze("Das Gericht in Den Haag tagte. Die Zeit berichtete am Montag darüber.",
+                  lang="de", input_format="text")
+    names = {e.name: e.label for e in doc.entities}
+    assert names.get("Den Haag") == "LOC", names
+
+
+def test_a_place_list_name_with_an_organisation_word_stays_a_place():
+    doc = analyze("The Soviet Union collapsed in 1991. Millions had lived in the Soviet Union.",
+                  lang="en", input_format="text")
+    assert [(e.name, e.label) for e in doc.entities] == [("Soviet Union", "LOC")]
+
+
 @pytest.mark.parametrize("lang, text, expected", [
     ("de", "Präsident Tokajew traf die CSTO in Almaty.", [("Tokajew", "PER"), ("CSTO", "ORG"), ("Almaty", "LOC")]),
     ("de", "Jonathan Powell vom britischen MI6 war dort.", [("Jonathan Powell", "PER"), ("MI6", "ORG")]),

@@ -564,16 +564,32 @@ CONTEMPORARY_DE = ROOT / "tests" / "fixtures" / "ner" / "contemporary_de.tsv"
 CONTEMPORARY_EN = ROOT / "tests" / "fixtures" / "ner" / "contemporary_en.iob2"
 
 
+def _brief(r: dict) -> dict:
+    return {"f1": r["f1"], "precision": r["precision"], "recall": r["recall"],
+            "sentences": r["sentences"], "per_label": {k: v["f1"] for k, v in r["per_label"].items()}}
+
+
+def pipeline_gate_scores(data: Path) -> dict:
+    """The gate figures of analyze's entities stage (model + rules, public labels) on held-out
+    sentences: the two contemporary fixtures and UNER German PUD."""
+    from quellenlage.evaluation.ner import PipelineTagger, evaluate_sentences, to_public_labels
+
+    return {
+        "pipeline_de_contemporary_fixture": _brief(evaluate_sentences(
+            PipelineTagger("de"), to_public_labels(read_columns(CONTEMPORARY_DE)))),
+        "pipeline_en_contemporary_fixture": _brief(evaluate_sentences(PipelineTagger("en"), read_columns(CONTEMPORARY_EN))),
+        "pipeline_de_uner_pud_heldout": _brief(evaluate_sentences(
+            PipelineTagger("de"), read_columns(data / "uner" / "de-pud" / "de_pud-ud-test.iob2"))),
+    }
+
+
 def gate_scores(data: Path, work: Path) -> dict:
     """The figures tests/test_gate_ner.py recomputes (see quality/ner.json)."""
     from quellenlage.evaluation.ner import evaluate_sentences
     from quellenlage.ner.tagger import CrfTagger, build_extractor, load_tagger
 
-    def brief(r: dict) -> dict:
-        return {"f1": r["f1"], "precision": r["precision"], "recall": r["recall"],
-                "sentences": r["sentences"], "per_label": {k: v["f1"] for k, v in r["per_label"].items()}}
-
-    out: dict = {}
+    brief = _brief
+    out: dict = pipeline_gate_scores(data)
     dev = read_columns(data / "germeval2014-ner" / "dev.txt")
     testa = read_columns(data / "germeval2014-ner" / "test-part-a.txt")
     pud = read_columns(data / "uner" / "de-pud" / "de_pud-ud-test.iob2")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -174,7 +175,9 @@ def _heads(known: dict[str, str]) -> set[str]:
 
 
 def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut the token list into sentence-like pieces (after . ! ? and at line breaks)."""
+    """Cut the token list into sentence-like pieces: at line breaks, after ! and ?, and after a
+    period that ends a sentence (not one before a lower-case word or after an abbreviation,
+    :func:`_abbreviation_before`)."""
     segs: list[tuple[int, int]] = []
     lo = 0
     n = len(offsets)
@@ -185,7 +188,7 @@ def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]
             gap = text[e:offsets[i + 1][0]]
             if "\n" in gap:
                 end_here = True
-            elif text[s:e] in _SENTENCE_END and gap and not _initial_before(text, offsets, i):
+            elif text[s:e] in _SENTENCE_END and gap and not _abbreviation_before(text, offsets, i):
                 end_here = True
         if end_here or i + 1 - lo >= _MAX_SENTENCE:
             segs.append((lo, i + 1))
@@ -195,12 +198,19 @@ def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]
     return segs
 
 
-def _initial_before(text: str, offsets: list[tuple[int, int]], i: int) -> bool:
-    """Whether the "." at token i closes an initial ("Mary J. Blige", "George W. Bush")."""
-    if i == 0 or text[offsets[i][0]:offsets[i][1]] != "." or offsets[i - 1][1] != offsets[i][0]:
+_ABBREVIATION = re.compile(r"[A-ZÄÖÜ][a-zäöü]?|[IVX]+|Mrs|Nr|Jr|Sr|Prof|Gen|Bd|Abs|Art|bzw|vgl|ca|usw|Ste")
+
+
+def _abbreviation_before(text: str, offsets: list[tuple[int, int]], i: int) -> bool:
+    """Whether the "." at token i, with a next token, ends no sentence: a lower-case word follows
+    ("Franz Joseph I. regierte"), or it closes an initial, a regnal number or a short
+    abbreviation ("Mary J. Blige", "St. Helena", "Dr. Weber", "Ludwig XIV. Der")."""
+    if i == 0 or i + 1 >= len(offsets) or text[offsets[i][0]:offsets[i][1]] != ".":
         return False
+    if text[offsets[i + 1][0]:offsets[i + 1][1]].isalpha() and text[offsets[i + 1][0]].islower():
+        return True
     s, e = offsets[i - 1]
-    return e - s == 1 and text[s].isupper() and i + 1 < len(offsets) and text[offsets[i + 1][0]].isupper()
+    return e == offsets[i][0] and bool(_ABBREVIATION.fullmatch(text, s, e))
 
 
 @functools.lru_cache(maxsize=None)

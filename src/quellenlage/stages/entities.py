@@ -47,6 +47,7 @@ class _Gaz:
     titles: frozenset[str]
     first_names: frozenset[str]
     org_words: frozenset[str]
+    endings: tuple[str, ...]  # case endings a listed name may take ("Kasachstans"); none in English
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +56,8 @@ def _gazetteer(lang: str) -> _Gaz:
     longest = max((len(tokenize(n)) for n in names), default=1)
     first = frozenset(n[s:e] for n in names for s, e in tokenize(n)[:1])
     return _Gaz(names, longest, first, frozenset(word_list(lang, "entities_person_titles")),
-                frozenset(word_list(lang, "entities_first_names")), frozenset(word_list(lang, "entities_org_words")))
+                frozenset(word_list(lang, "entities_first_names")), frozenset(word_list(lang, "entities_org_words")),
+                ("s", "es", "n", "en") if lang == "de" else ())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -69,7 +71,7 @@ def _may_begin_name(lang: str, word: str) -> bool:
 def _lookup(gaz: _Gaz, name: str) -> str | None:
     if name in gaz.names:
         return gaz.names[name]
-    for suffix in ("s", "es", "n", "en"):  # German genitive/dative endings
+    for suffix in gaz.endings:  # German genitive/dative endings ("American" is not "America")
         if name.endswith(suffix) and name[: -len(suffix)] in gaz.names:
             return gaz.names[name[: -len(suffix)]]
     return None
@@ -84,6 +86,26 @@ def _org_suffix_regex(lang: str) -> re.Pattern:
 
 def _is_org_word(gaz: _Gaz, word: str, lang: str) -> bool:
     return word in gaz.org_words or bool(_org_suffix_regex(lang).match(word.lower()))
+
+
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def _not_acronym_name(word: str, lang: str) -> bool:
+    """Whether a word in capitals is no organisation's acronym: a roman numeral ("Thutmosis
+    III"), an abbreviation of a thing (``entities_not_acronyms``: "DNA", "GBP", "PM"), or a
+    frequent lower-case word written in capitals ("FREE", "NOTE")."""
+    return (bool(_ROMAN.match(word)) or word in word_list(lang, "entities_not_acronyms")
+            or word.lower() in _frequent_lower(lang))
+
+
+@lru_cache(maxsize=None)
+def _frequent_lower(lang: str) -> frozenset[str]:
+    """The NER model's list of frequent words usually written in lower case (empty without it)."""
+    from quellenlage.ner.tagger import model_dir
+
+    path = model_dir() / f"{lang}_lowercase.txt"
+    return frozenset(path.read_text(encoding="utf-8").split()) if path.exists() else frozenset()
 
 
 def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -140,12 +162,12 @@ def rule_mentions(text: str, lang: str, start: int = 0, end: int | None = None) 
         sentence_initial = i == 0 or words[i - 1] in {".", "!", "?", ":", "\"", "„", "“", "(", "-", "–"}
         label = None
         if _ACRONYM.match(w) and j == i + 1:
-            label = "ORG"
+            label = None if _not_acronym_name(w, lang) else "ORG"
         elif prev in gaz.titles or (i > 1 and f"{words[i-2]} {prev}" in gaz.titles):
             label = "PER"
         elif w in gaz.first_names and j > i + 1:
             label = "PER"
-        elif _SURNAME_SHAPE.match(w):
+        elif _SURNAME_SHAPE.match(w) and gaz.names.get(w[:-1]) != "LOC":  # not "Libyan"
             label = "PER"
         elif lang == "en" and not sentence_initial:
             label = "MISC" if j == i + 1 else "ORG" if any(r in gaz.org_words for r in run) else "MISC"
@@ -200,17 +222,24 @@ _POSSESSIVE_INSIDE = re.compile(r"\w['’]s\b")
 _AFTER_INITIAL = re.compile(r"\.\s(?:[A-Z]\.\s)?[A-Z][\w'’-]+(?:\s(?:Jr|Sr)\.|\s(?:II|III|IV)\b)?")
 
 
-def _join_initials(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _join_initials(text: str, spans: list[tuple[int, int, str]], gaz: _Gaz) -> list[tuple[int, int, str]]:
     """A person's name cut at a middle initial becomes one ("Donald J" + "Trump", "Mary J" + the
-    organisation "Blige" -> "Donald J. Trump", "Mary J. Blige"); spans sorted by start."""
+    organisation "Blige" -> "Donald J. Trump", "Mary J. Blige"); so does an other mention that
+    ends in a first name and an initial ("Singer Mary J" -> "Mary J. Blige"). Spans sorted by start."""
     out: list[tuple[int, int, str]] = []
     for start, end, label in spans:
         if out and start < out[-1][1]:  # inside a name that was joined: the name takes all of it
             out[-1] = (out[-1][0], max(out[-1][1], end), "PER")
             continue
         m = None
-        if label == "PER" and _INITIAL_END.search(text, start, end) and not _POSSESSIVE_INSIDE.search(text, start, end):
-            m = _AFTER_INITIAL.match(text, end)
+        if _INITIAL_END.search(text, start, end) and not _POSSESSIVE_INSIDE.search(text, start, end):
+            toks = tokenize(text, start, end)
+            if label != "PER" and len(toks) >= 2 and _is_first_name(gaz, text[toks[-2][0]:toks[-2][1]]):
+                m = _AFTER_INITIAL.match(text, end)
+                if m:
+                    start, label = toks[-2][0], "PER"
+            elif label == "PER":
+                m = _AFTER_INITIAL.match(text, end)
         out.append((start, m.end() if m else end, label))
     return out
 
@@ -237,15 +266,29 @@ def _after_honorific(text: str, start: int, end: int, spans: list) -> list[tuple
     return out
 
 
+_OF = {"of", "for", "der", "des", "für"}
+
+
+def _org_head(words: list[str], lang: str) -> bool:
+    """Whether a name of two or more words is headed by an organisation word: its last word, or
+    the word before "of"/"der" ("Syracuse University", "Islamic Movement of Uzbekistan")."""
+    head = next((words[i - 1] for i in range(1, len(words)) if words[i] in _OF), words[-1])
+    return len(words) > 1 and head in word_list(lang, "entities_org_heads")
+
+
 def _org_headed(text: str, span: tuple[int, int, str], lang: str, tagger) -> tuple[int, int, str]:
-    """A multi-word place of the tagger that ends in an organisation word is an organisation
-    ("Economic Eurasia Union", "Syracuse University"), unless the place lists hold it ("Soviet Union")."""
+    """A multi-word place or other name of the tagger headed by an organisation word is an
+    organisation ("Economic Eurasia Union", "Islamic Movement of Uzbekistan"), unless the place
+    lists hold it ("Soviet Union"); so is an other name that only the organisation list holds
+    ("Taliban": GermEval's one "Taliban" is an other name)."""
     start, end, label = span
-    words = [text[a:b] for a, b in tokenize(text, start, end)]
-    if (label != "LOC" or len(words) < 2 or words[-1] not in word_list(lang, "entities_org_heads")
-            or tagger is None or "LOC" in tagger.extractor.gazetteer.entries.get(tuple(words), "")):
+    if label not in ("LOC", "MISC") or tagger is None:
         return span
-    return start, end, "ORG"
+    words = [text[a:b] for a, b in tokenize(text, start, end)]
+    listed = tagger.extractor.gazetteer.entries.get(tuple(words), "")
+    if (_org_head(words, lang) and "LOC" not in listed) or (label == "MISC" and listed == "ORG"):
+        return start, end, "ORG"
+    return span
 
 
 _DATELINE_REST = re.compile(r"(?:,[^\n(]{1,40}?)?\s*\((?:[A-Za-z]+(?:[ /][A-Za-z]+)?)\)\s*[-–—]")
@@ -289,6 +332,16 @@ def majority_label(labels: list[str]) -> str:
     return max(dict.fromkeys(labels), key=lambda lab: (labels.count(lab), lab == "PER"))
 
 
+def entity_label(mentions: list[tuple[str, str]], lang: str) -> str:
+    """The label of an entity from its ``(surface, label)`` mentions: an organisation where one
+    of them is an organisation by its head word ("Economic Eurasia Union" ORG beside three
+    "EAEU" the tagger read as a place: an acronym has no word that tells its type); otherwise
+    the majority (:func:`majority_label`)."""
+    if any(label == "ORG" and _org_head(surface.split(), lang) for surface, label in mentions):
+        return "ORG"
+    return majority_label([label for _, label in mentions])
+
+
 # --- the stage -------------------------------------------------------------------------------
 
 
@@ -305,14 +358,20 @@ def _model_tagger(lang: str):
 
 ENTITY_BACKENDS = ("auto", "model", "rules")
 _LEADING = re.compile(r"^(?:(?:der|die|das|des|dem|den|the|laut|gemäß)\s+|[\W_]+)", re.IGNORECASE)
+_ARTICLE_NAME = re.compile(r"(?:Der|Die|Das|Den|The)\s+[^\W\d_][\w-]*")  # "Den Haag", "Die Zeit", "The Hague"
+_LEADING_NOT_ARTICLE = re.compile(r"^(?:(?:laut|gemäß)\s+|[\W_]+)", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[^\w.]+|\s+)$")
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{2})['’]s$")
 
 
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop articles and stray punctuation at a mention's edges ("Die Bundesregierung", "Tokajew [")."""
+def trim_span(text: str, start: int, end: int, articles: bool = True) -> tuple[int, int]:
+    """Drop articles and stray punctuation at a mention's edges ("Die Bundesregierung", "Tokajew [").
+    ``articles=False`` keeps a leading article (the stage does so where the trained tagger took
+    a capitalised article and one word as the name: "Den Haag", "Die Zeit", "The Hague"; in
+    longer names it is mostly the start of the sentence: "The Democratic National Committee")."""
+    leading = _LEADING if articles else _LEADING_NOT_ARTICLE
     while True:
-        m = _LEADING.match(text[start:end])  # on a slice: "^" does not anchor at a match position
+        m = leading.match(text[start:end])  # on a slice: "^" does not anchor at a match position
         if not m or start + m.end() >= end:
             break
         start += m.end()
@@ -336,11 +395,13 @@ class EntitiesStage:
             raise ConfigurationError(f"unknown entity backend '{backend}'", hint=f"choose one of {ENTITY_BACKENDS}")
         self.backend = backend
 
-    def _find_all(self, doc: Document, sentences: list) -> tuple[dict[str, list[tuple[int, int, str]]], set[str]]:
+    def _find_all(self, doc: Document, sentences: list) -> tuple[dict[str, list[tuple[int, int, str]]], set[str], set[int]]:
         """Mentions per sentence id: the model over all sentences of a language at once (so that
-        a name found in one sentence is found in the others), gazetteer hits filling its gaps."""
+        a name found in one sentence is found in the others), gazetteer hits filling its gaps;
+        the backends used; the start offsets of the model's own mentions."""
         found: dict[str, list[tuple[int, int, str]]] = {}
         used: set[str] = set()
+        model_starts: set[int] = set()
         by_lang: dict[str, list] = {}
         for sentence in sentences:
             by_lang.setdefault(sentence.language, []).append(sentence)
@@ -350,17 +411,20 @@ class EntitiesStage:
                 from quellenlage.errors import ModelError
 
                 raise ModelError(f"no trained NER model ships for '{lang}'", hint="use --entities rules")
-            model_spans = tagger.find_many([x.text for x in group], same_document=True) if tagger else None
+            model_spans = (tagger.find_many([x.text for x in group], same_document=True)
+                           if tagger else None)
             used.add("model+gazetteer" if tagger else "rules")
             gaz_lang = lang if lang in ("de", "en") else "en"
             gaz = _gazetteer(gaz_lang)
+            not_names = word_list(gaz_lang, "entities_not_acronyms")  # also where the model took one ("in GBP")
             for i, sentence in enumerate(group):
                 rules = rule_mentions(doc.text, lang, sentence.start, sentence.end)
                 if model_spans is None:
                     found[sentence.id] = rules
                     continue
                 spans = [(sentence.start + a, sentence.start + b, label) for a, b, label in model_spans[i]
-                         if label in _LABELS]
+                         if label in _LABELS and sentence.text[a:b] not in not_names]
+                model_starts.update(x[0] for x in spans)
                 for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
                     if label == "MISC":
                         continue
@@ -374,8 +438,8 @@ class EntitiesStage:
                     spans += _after_honorific(doc.text, sentence.start, sentence.end, spans)
                 found[sentence.id] = _join_initials(doc.text, sorted(
                     _dateline_place(doc.text, _org_headed(doc.text, _titled_person(doc.text, x, gaz, gaz_lang),
-                                                          gaz_lang, tagger)) for x in spans))
-        return found, used
+                                                          gaz_lang, tagger)) for x in spans), gaz)
+        return found, used, model_starts
 
     @staticmethod
     def _surname_mentions(doc: Document, raw: list, careful: bool = False) -> list:
@@ -425,10 +489,11 @@ class EntitiesStage:
         raw: list[tuple[int, int, str, str, str]] = []
         sentences = [x for x in doc.layer("sentences") if x.role not in ("elision", "boilerplate")
                      and not (x.role == "citation" and "://" in x.text)]
-        found, used = self._find_all(doc, sentences)
+        found, used, model_starts = self._find_all(doc, sentences)
         for sentence in sentences:
             for s, e, label in found[sentence.id]:
-                s, e = trim_span(doc.text, s, e)
+                s, e = trim_span(doc.text, s, e, articles=s not in model_starts
+                                 or not _ARTICLE_NAME.fullmatch(doc.text, s, e))
                 if label in ("PER", "LOC") and _POSSESSIVE.search(doc.text, s, e):
                     e -= 2  # "Trump’s" -> "Trump" (not organisations: "McDonald's")
                 if e > s:
@@ -443,12 +508,12 @@ class EntitiesStage:
         for i, c in enumerate(clusters):
             grouped.setdefault(c, []).append(i)
         entities: list[Entity] = []
+        lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
         for c in sorted(grouped, key=lambda c: raw[grouped[c][0]][0]):
             members = [raw[i] for i in grouped[c]]
-            labels = [m[2] for m in members]
-            label = majority_label(labels)
+            label = entity_label([(m[3], m[2]) for m in members], lang)
             names = [m[3] for m in members]
-            name = canonical_name(names, doc.meta.language if doc.meta.language in ("de", "en") else "en")
+            name = canonical_name(names, lang)
             entities.append(Entity(
                 id=doc.next_id("e"), label=label, name=name,
                 mentions=[Mention(start=m[0], end=m[1], text=m[3], sentence_id=m[4]) for m in members],
