@@ -95,9 +95,26 @@ def test_unsupported_language():
 def test_a_period_after_an_abbreviation_does_not_cut_the_sentence():
     tagger = load_tagger("de")
     for text, name, label in [("Napoleon starb 1821 auf St. Helena im Atlantik.", "St. Helena", "LOC"),
-                              ("Damals regierte Franz Joseph I. noch in Wien.", "Franz Joseph I", "PER")]:
+                              ("Ludwig XIV. baute Versailles.", "Ludwig XIV", "PER")]:
         found = [(text[s:e].rstrip("."), lab) for s, e, lab in tagger.find(text)]
         assert (name, label) in found, found
+
+
+def test_periods_join_abbreviations_as_in_the_training_data():
+    from quellenlage.ner.tagger import _attach_periods
+    from quellenlage.tokenize import tokenize
+
+    def tokens(text, lang):
+        return [text[s:e] for s, e in _attach_periods(text, tokenize(text), lang)]
+
+    # GermEval 2014: ordinals, letters, z.B., roman numerals, bzw. keep their period; Dr/St do not
+    assert tokens("Am 18. Mai kam z.B. Dr. Weber mit Ludwig XIV. und bzw. dem Rest.", "de") == [
+        "Am", "18.", "Mai", "kam", "z.B.", "Dr", ".", "Weber", "mit", "Ludwig", "XIV.", "und", "bzw.",
+        "dem", "Rest", "."]
+    # English (Universal Dependencies): titles and company words; a period before a closing
+    # quotation mark ends the sentence
+    assert tokens('Mr. Cook of Apple Inc. said "no."', "en") == [
+        "Mr.", "Cook", "of", "Apple", "Inc.", "said", '"', "no", ".", '"']
 
 
 def test_seed_post_sanity(sample_post_path: Path):

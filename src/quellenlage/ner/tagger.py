@@ -120,7 +120,7 @@ class CrfTagger:
     def _tag_text(self, text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out: list[tuple[int, int, str]] = []
         for lo, hi in _segments(text, offsets):
-            chunk = offsets[lo:hi]
+            chunk = _attach_periods(text, offsets[lo:hi], self.lang)
             tags = self.tag_tokens([text[s:e] for s, e in chunk])
             for first, end, native in spans_from_tags(tags):
                 label = public_label(native)
@@ -196,6 +196,45 @@ def _segments(text: str, offsets: list[tuple[int, int]]) -> list[tuple[int, int]
     if lo < n:
         segs.append((lo, n))
     return segs
+
+
+# Words that take their period along, as the training data tokenises them: English (Universal
+# Dependencies) titles and company words ("Mr.", "Jr.", "Inc."); German (GermEval 2014) numbers, single
+# letters, letter-dot abbreviations, roman numerals and short lower-case abbreviations ("18.",
+# "S.", "z.B.", "II.", "bzw.", "v."), but not capitalised ones ("Dr", "St" stand apart from their
+# period there). English initials and letter-dot abbreviations stay letters and periods: joined
+# ("U.S.", "N.H.") the English model took them for initials of people or ran them on into the
+# next word ("U.S. Senate" as a place).
+_LETTERS = r"(?:[^\W\d_]\.)*[^\W\d_]"
+_BEFORE_PERIOD = {
+    "en": re.compile(r"Mr|Mrs|Ms|Dr|Jr|Sr|St|Inc|Co|Corp|Ltd|Lt|Gen|Gov|Sen|Rep|Rev|Capt|Col"
+                     r"|Sgt|Prof|Mt|Ft|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|vs|etc"),
+    "de": re.compile(r"\d{1,4}|" + _LETTERS + r"|[IVX]+|[^\W\d_A-ZÄÖÜ]{1,4}"),
+}
+_LETTER_DOTS = re.compile(r"(?:[^\W\d_]\.)+")
+
+
+def _attach_periods(text: str, chunk: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
+    """Tokens as the training data has them: a period inside a piece and before a word or number
+    (an abbreviation's or an ordinal's: :func:`_segments` cuts at the others) joins the word or
+    number before it where the training data's tokenisation does (``_BEFORE_PERIOD``: "18. Mai",
+    "Ludwig XIV. und", "bzw. die", English "Mr. Smith"), and in German letters with periods
+    between them become one token ("z.B."). A period before a closing quotation mark stays apart."""
+    before = _BEFORE_PERIOD.get(lang, _BEFORE_PERIOD["en"])
+    out: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(chunk):
+        tok = text[s:e]
+        if out and out[-1][1] == s:
+            if tok == "." and i + 1 < len(chunk) and text[chunk[i + 1][0]].isalnum() \
+                    and before.fullmatch(text, out[-1][0], out[-1][1]):
+                out[-1] = (out[-1][0], e)
+                continue
+            if (lang == "de" and len(tok) == 1 and tok.isalpha()
+                    and _LETTER_DOTS.fullmatch(text, out[-1][0], out[-1][1])):
+                out[-1] = (out[-1][0], e)  # "z." + "B"
+                continue
+        out.append((s, e))
+    return out
 
 
 _ABBREVIATION = re.compile(r"[A-ZÄÖÜ][a-zäöü]?|[IVX]+|Mrs|Nr|Jr|Sr|Prof|Gen|Bd|Abs|Art|bzw|vgl|ca|usw|Ste")

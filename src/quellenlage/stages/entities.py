@@ -88,7 +88,7 @@ def _is_org_word(gaz: _Gaz, word: str, lang: str) -> bool:
     return word in gaz.org_words or bool(_org_suffix_regex(lang).match(word.lower()))
 
 
-_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")  # also "DC", "MC": on EWT dev these were no organisation either
 
 
 def _not_acronym_name(word: str, lang: str) -> bool:
@@ -411,8 +411,7 @@ class EntitiesStage:
                 from quellenlage.errors import ModelError
 
                 raise ModelError(f"no trained NER model ships for '{lang}'", hint="use --entities rules")
-            model_spans = (tagger.find_many([x.text for x in group], same_document=True)
-                           if tagger else None)
+            model_spans = tagger.find_many([x.text for x in group], same_document=True) if tagger else None
             used.add("model+gazetteer" if tagger else "rules")
             gaz_lang = lang if lang in ("de", "en") else "en"
             gaz = _gazetteer(gaz_lang)
@@ -490,10 +489,14 @@ class EntitiesStage:
         sentences = [x for x in doc.layer("sentences") if x.role not in ("elision", "boilerplate")
                      and not (x.role == "citation" and "://" in x.text)]
         found, used, model_starts = self._find_all(doc, sentences)
+        lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
         for sentence in sentences:
             for s, e, label in found[sentence.id]:
                 s, e = trim_span(doc.text, s, e, articles=s not in model_starts
                                  or not _ARTICLE_NAME.fullmatch(doc.text, s, e))
+                if label == "PER":  # "Ms. Moore" -> "Moore", "Herr Müller" -> "Müller"
+                    m = phrase_regex(lang, "entities_honorifics", suffix=r"\s+").match(doc.text, s, e)
+                    s = m.end() if m and m.end() < e else s
                 if label in ("PER", "LOC") and _POSSESSIVE.search(doc.text, s, e):
                     e -= 2  # "Trump’s" -> "Trump" (not organisations: "McDonald's")
                 if e > s:
@@ -508,7 +511,6 @@ class EntitiesStage:
         for i, c in enumerate(clusters):
             grouped.setdefault(c, []).append(i)
         entities: list[Entity] = []
-        lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
         for c in sorted(grouped, key=lambda c: raw[grouped[c][0]][0]):
             members = [raw[i] for i in grouped[c]]
             label = entity_label([(m[3], m[2]) for m in members], lang)
