@@ -187,6 +187,16 @@ def test_capital_abbreviations_of_things_are_not_organisations():
     assert [(e.name, e.label) for e in doc.entities] == [("FBI", "ORG")]
 
 
+def test_rules_do_not_add_common_words_beside_the_tagger():
+    # "Interview"/"Talkshow" end like Russian surnames (-ew, -ow), "Oder" is a river and a
+    # conjunction: the tagger's entity-type prior knows them as common words; a surname it lacks
+    # ("Abakumow") is still added
+    text = ("Oder war es anders? Sie sagte in einem Interview mit der Talkshow, dass Abakumow "
+            "gelogen habe.")
+    doc = analyze(text, lang="de", input_format="text")
+    assert [(e.name, e.label) for e in doc.entities] == [("Abakumow", "PER")]
+
+
 def test_a_name_with_its_article_keeps_it():
     doc = analyze("Das Gericht in Den Haag tagte. Die Zeit berichtete am Montag darüber.",
                   lang="de", input_format="text")

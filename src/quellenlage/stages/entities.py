@@ -345,6 +345,22 @@ def entity_label(mentions: list[tuple[str, str]], lang: str) -> str:
 # --- the stage -------------------------------------------------------------------------------
 
 
+_COMMON = 0.8 * 255  # the prior's O probability (x 255) from which a word counts as a common word
+
+
+def _common_word(tagger, word: str) -> bool:
+    """Whether a capitalised single word is, by the tagger's entity-type prior, a common word
+    rather than a name ("Interview", "Talkshow" have a surname's ending; "Regierung" is an
+    organisation word; "Oder" opens a sentence): a rule does not add it beside the tagger, which
+    had read it too. Words in capitals are left to the rules (their prior is the lower-case
+    word's: "ZEIT"), as are words without a prior (English, words the table lacks)."""
+    clusters = tagger.extractor.clusters
+    if clusters.prior is None or " " in word or word.isupper():
+        return False
+    i = clusters.index(word.lower())
+    return i >= 0 and clusters.prior[i][0] >= _COMMON
+
+
 def _model_tagger(lang: str):
     """The trained tagger of :mod:`quellenlage.ner`, or None where none ships for ``lang``."""
     from quellenlage.ner import load_tagger
@@ -425,7 +441,7 @@ class EntitiesStage:
                          if label in _LABELS and sentence.text[a:b] not in not_names]
                 model_starts.update(x[0] for x in spans)
                 for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
-                    if label == "MISC":
+                    if label == "MISC" or _common_word(tagger, doc.text[a:b]):
                         continue
                     inner = [x for x in spans if a < x[1] and x[0] < b]
                     if not inner:
