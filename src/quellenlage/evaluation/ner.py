@@ -93,7 +93,7 @@ class PipelineTagger:
     fixes, entity labels decided per entity), so that :func:`count_sentences` scores what a
     report shows. Each sentence is one document (its tokens joined by spaces): GermEval and UNER
     sentences come from different texts, so no context is carried between them. Labels are the
-    public ones (PER, ORG, LOC, MISC); :func:`pipeline_mapper` maps the gold labels to them."""
+    public ones (PER, ORG, LOC, MISC); :func:`to_public_labels` maps GermEval's gold to them."""
 
     def __init__(self, lang: str) -> None:
         from quellenlage.pipeline import build_pipeline
@@ -173,16 +173,12 @@ def evaluate_folder(folder: Path, lang: str | None = None, pipeline: bool = Fals
         gold_labels = {t[2:] for s in sents for t in s.tags if t != "O"}
         germeval = any(lab.endswith(_GERMEVAL_MARKERS) or lab == "OTH" for lab in gold_labels)
         if pipeline:
-            if germeval:
-                sents = to_public_labels(sents)
-            c = count_sentences(PipelineTagger(file_lang), sents)
-        else:
-            c = count_sentences(load_tagger(file_lang), sents)
-        total.add(c)
-        if pipeline:
+            c = count_sentences(PipelineTagger(file_lang), to_public_labels(sents) if germeval else sents)
             scheme = {"scheme": "public labels (GermEval OTH as MISC, deriv/part dropped)" if germeval else "iob2"}
         else:
+            c = count_sentences(load_tagger(file_lang), sents)
             scheme = {"scheme": "germeval2014-outer", "public_labels": {"OTH": "MISC"}} if germeval else {"scheme": "iob2"}
+        total.add(c)
         files.append({"file": path.name, "lang": file_lang, **scheme, **counts_to_report(c)})
     report = {"task": "ner", "data": str(folder), "metric": "entity-level exact match, outer layer",
               "scored": "analyze's entities stage" if pipeline else "the trained tagger"}
