@@ -197,6 +197,27 @@ def test_rules_do_not_add_common_words_beside_the_tagger():
     assert [(e.name, e.label) for e in doc.entities] == [("Abakumow", "PER")]
 
 
+def test_a_common_noun_that_only_geonames_holds_is_no_place_after_an_article():
+    # "Deal" is a town in Kent (GeoNames) and a common word after "Der"; "aus Plano" keeps the
+    # place, which the hand lists lack too; "NGOs" is a kind of organisation, not a name
+    text = ("Der Deal war, dass die Rebellen nicht mehr als Terroristen galten. Margaret Boemer "
+            "aus Plano war dort. Westliche NGOs waren aktiv.")
+    doc = analyze(text, lang="de", input_format="text")
+    names = {e.name: e.label for e in doc.entities}
+    assert "Deal" not in names and "NGOs" not in names, names
+    assert names.get("Plano") == "LOC", names
+
+
+def test_the_genitive_of_a_listed_person_is_that_person():
+    # "mit Erdogans Türkei": the tagger missed the person; "der Türkei Erdogans": it read one place
+    text = ("Findet die Zusammenarbeit mit Erdogans Türkei jetzt ihr Ende? Escobar beschreibt das "
+            "Vorgehen der Türkei Erdogans.")
+    doc = analyze(text, lang="de", input_format="text")
+    names = {e.name: (e.label, sorted(m.text for m in e.mentions)) for e in doc.entities}
+    assert names.get("Erdogan") == ("PER", ["Erdogans", "Erdogans"]), names
+    assert names.get("Türkei") == ("LOC", ["Türkei", "Türkei"]), names
+
+
 def test_a_name_with_its_article_keeps_it():
     doc = analyze("Das Gericht in Den Haag tagte. Die Zeit berichtete am Montag darüber.",
                   lang="de", input_format="text")

@@ -12,7 +12,9 @@ full by the lists widens the model's shorter mention ("Hillary Clinton"); a name
 initial is joined ("Donald J. Trump"); a place or organisation after an honorific is a person
 ("Ms. Moore"), so is a place that is the surname of a person of the text ("Mariano wrote"); a
 multi-word place ending in an organisation word is an organisation ("Texas Tech University");
-a capitalised dateline place is a place ("WASHINGTON (Reuters) -").
+a capitalised dateline place is a place ("WASHINGTON (Reuters) -"); a common noun after an
+article that only GeoNames lists is no place ("Der Deal"); German: the genitive of a listed
+person is that person ("Erdogans Türkei").
 
 Merging within a document (:func:`merge_mentions`, built on :func:`quellenlage.ner.cluster_mentions`):
 inflected ("Kasachstans"), transliterated (Massimov/Massimow, Tokajew/Tokayev,
@@ -361,6 +363,68 @@ def _common_word(tagger, word: str) -> bool:
     return i >= 0 and clusters.prior[i][0] >= _COMMON
 
 
+_DETERMINERS = frozenset("der die das den dem des ein eine einen einem einer eines the a an".split())
+
+
+@lru_cache(maxsize=None)
+def _hand_places(lang: str) -> frozenset[str]:
+    """The tagger's hand-written place lists (not the list generated from GeoNames)."""
+    return frozenset(word_list(lang, "ner_loc_cities")) | frozenset(word_list(lang, "ner_loc_countries"))
+
+
+def _common_noun_place(text: str, span: tuple[int, int, str], tagger, gaz: _Gaz, lang: str) -> bool:
+    """Whether a one-word place of the tagger is a common noun after an article that only the
+    GeoNames list holds as a place ("Der Deal war, dass ...": Deal is a town in Kent): no hand
+    list has it, the entity-type prior reads the word as a common word, and an article stands
+    right before it ("aus Plano", "von Nanking" keep their places)."""
+    start, end, label = span
+    word = text[start:end]
+    if label != "LOC" or " " in word or word.isupper():
+        return False
+    if _lookup(gaz, word) == "LOC" or word in _hand_places(lang):
+        return False
+    before = text[max(0, start - 12):start].split()[-1:]
+    return (tagger.extractor.gazetteer.entries.get((word,)) == "LOC" and _common_word(tagger, word)
+            and bool(before) and before[0].lower() in _DETERMINERS)
+
+
+def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
+                      tagger) -> list[tuple[int, int, str]]:
+    """German: the genitive of a listed person is that person, where the tagger missed it
+    ("mit Erdogans Türkei") or read it as part of the place before it ("der Türkei Erdogans" ->
+    "Türkei" LOC, "Erdogans" PER). Spans sorted by start."""
+    entries = tagger.extractor.gazetteer.entries
+
+    def genitive(word: str) -> bool:
+        return (len(word) > 3 and word.endswith("s") and word[:1].isupper()
+                and entries.get((word[:-1],)) == "PER" and (word,) not in entries)
+
+    out = []
+    for a, b, label in spans:
+        toks = tokenize(text, a, b)
+        words = [text[x:y] for x, y in toks]
+        if label != "PER" and len(words) == 2 and genitive(words[1]) and "LOC" in entries.get(tuple(words[:1]), ""):
+            out += [(a, toks[0][1], label), (toks[1][0], b, "PER")]
+        else:
+            out.append((a, b, label))
+    taken = SpanIndex((a, b, None) for a, b, _ in out)
+    for x, y in tokenize(text, start, end):
+        if genitive(text[x:y]) and not taken.overlaps(x, y):
+            out.append((x, y, "PER"))
+    return sorted(out)
+
+
+def _uninflected_person(name: str) -> str:
+    """A German person's name without the genitive "-s" where the tagger's people list holds it
+    so ("Erdogans" -> "Erdogan"; "Nikolaus" stays)."""
+    entries = _model_tagger("de").extractor.gazetteer.entries
+    words = name.split()
+    if (len(words[-1]) > 3 and words[-1].endswith("s") and (words[-1],) not in entries
+            and entries.get((words[-1][:-1],)) == "PER"):
+        return name[:-1]
+    return name
+
+
 def _model_tagger(lang: str):
     """The trained tagger of :mod:`quellenlage.ner`, or None where none ships for ``lang``."""
     from quellenlage.ner import load_tagger
@@ -439,6 +503,9 @@ class EntitiesStage:
                     continue
                 spans = [(sentence.start + a, sentence.start + b, label) for a, b, label in model_spans[i]
                          if label in _LABELS and sentence.text[a:b] not in not_names]
+                spans = [x for x in spans if not _common_noun_place(doc.text, x, tagger, gaz, gaz_lang)]
+                if lang == "de":
+                    spans = _genitive_persons(doc.text, sentence.start, sentence.end, sorted(spans), tagger)
                 model_starts.update(x[0] for x in spans)
                 for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
                     if label == "MISC" or _common_word(tagger, doc.text[a:b]):
@@ -532,6 +599,8 @@ class EntitiesStage:
             label = entity_label([(m[3], m[2]) for m in members], lang)
             names = [m[3] for m in members]
             name = canonical_name(names, lang)
+            if lang == "de" and label == "PER" and "rules" not in used:
+                name = _uninflected_person(name)
             entities.append(Entity(
                 id=doc.next_id("e"), label=label, name=name,
                 mentions=[Mention(start=m[0], end=m[1], text=m[3], sentence_id=m[4]) for m in members],
