@@ -218,6 +218,25 @@ def test_the_genitive_of_a_listed_person_is_that_person():
     assert names.get("Türkei") == ("LOC", ["Türkei", "Türkei"]), names
 
 
+def test_a_dateline_place_in_capitals_is_a_place_and_a_month_is_no_name():
+    # the tagger read "YORK" as an organisation and "Jan" (a first name) as a place; "DES" is
+    # not the German article there; the entity is named as the text writes it elsewhere
+    text = ("NEW YORK, Jan. 5 (UPI) -- Stocks fell in New York on Tuesday.\n\n"
+            "DES MOINES, Iowa, Aug. 10 (AP) — Voters met in March 2016.")
+    doc = analyze(text, lang="en", input_format="text")
+    names = {e.name: (e.label, sorted(m.text for m in e.mentions)) for e in doc.entities}
+    assert names.get("New York") == ("LOC", ["NEW YORK", "New York"]), names
+    assert names.get("DES MOINES", ("",))[0] == "LOC", names
+    assert not {"Jan", "March", "YORK", "MOINES"} & set(names), names
+
+
+def test_a_name_does_not_run_on_into_the_verb_after_it():
+    # the tagger read "BND soll" and "Heinrich so" as names; a title of a work keeps its words
+    doc = analyze("Der BND soll bereits im Frühjahr gewarnt haben. Da sagte Heinrich so leise, "
+                  "dass es keiner hörte.", lang="de", input_format="text")
+    assert sorted((e.name, e.label) for e in doc.entities) == [("BND", "ORG"), ("Heinrich", "PER")]
+
+
 def test_a_name_with_its_article_keeps_it():
     doc = analyze("Das Gericht in Den Haag tagte. Die Zeit berichtete am Montag darüber.",
                   lang="de", input_format="text")

@@ -256,8 +256,10 @@ def first_name_gender(word: str) -> str | None:
 
 
 def canonical_name(names: list[str], lang: str = "de") -> str:
-    """The name to show for a cluster: the fullest form, then the most frequent, then the
-    uninflected one ("Kasachstan" over "Kasachstans"), then the first seen."""
+    """The name to show for a cluster: the fullest form, then one not in capitals where it is
+    longer than an acronym ("Los Angeles" over a dateline's "LOS ANGELES"; "NATO" stays), then
+    the most frequent, then the uninflected one ("Kasachstan" over "Kasachstans"), then the
+    first seen."""
     if not names:
         return ""
     freq = Counter(names)
@@ -265,6 +267,7 @@ def canonical_name(names: list[str], lang: str = "de") -> str:
 
     def rank(name: str) -> tuple:
         toks = _tokens(name, lang)
-        return (-len(toks), -freq[name], len(name), order[name])
+        shouted = name.isupper() and len(name.replace(" ", "")) > 6
+        return (-len(toks), shouted, -freq[name], len(name), order[name])
 
     return min(freq, key=rank)

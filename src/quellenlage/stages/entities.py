@@ -13,8 +13,10 @@ initial is joined ("Donald J. Trump"); a place or organisation after an honorifi
 ("Ms. Moore"), so is a place that is the surname of a person of the text ("Mariano wrote"); a
 multi-word place ending in an organisation word is an organisation ("Texas Tech University");
 a capitalised dateline place is a place ("WASHINGTON (Reuters) -"); a common noun after an
-article that only GeoNames lists is no place ("Der Deal"); German: the genitive of a listed
-person is that person ("Erdogans Türkei").
+article that only GeoNames lists is no place ("Der Deal"), nor is the month of a date ("Jan.
+5"); a dateline's place in capitals is found whole ("DES MOINES, Iowa (AP)"); German: the
+genitive of a listed person is that person ("Erdogans Türkei"), and a name does not run on into
+the verb after it ("BND soll").
 
 Merging within a document (:func:`merge_mentions`, built on :func:`quellenlage.ner.cluster_mentions`):
 inflected ("Kasachstans"), transliterated (Massimov/Massimow, Tokajew/Tokayev,
@@ -388,6 +390,55 @@ def _common_noun_place(text: str, span: tuple[int, int, str], tagger, gaz: _Gaz,
             and bool(before) and before[0].lower() in _DETERMINERS)
 
 
+_TRAILING_COMMON = 0.75 * 255  # the prior's O probability (x 255) of a lower-case word a name does not end in
+
+
+def _without_trailing_verb(text: str, span: tuple[int, int, str], tagger) -> tuple[int, int, str]:
+    """German: a tagger's mention of a person, organisation or place without the lower-case words
+    it ran on into, where the entity-type prior reads them as common words ("BND soll", "SCO
+    tagt"; titles of works, MISC, keep theirs: "Ecce homo")."""
+    start, end, label = span
+    if label == "MISC":
+        return span
+    prior = tagger.extractor.clusters
+    toks = tokenize(text, start, end)
+    while len(toks) > 1:
+        word = text[toks[-1][0]:toks[-1][1]]
+        i = prior.index(word) if word.isalpha() and word.islower() and word not in _CONNECT else -1
+        if i < 0 or prior.prior[i][0] < _TRAILING_COMMON:
+            break
+        toks.pop()
+    return start, toks[-1][1], label
+
+@lru_cache(maxsize=None)
+def _months(lang: str) -> frozenset[str]:
+    """Month names and their abbreviations without the period ("Jan", "Sept", "August")."""
+    return frozenset(row[0].rstrip(".") for row in table(lang, "months"))
+
+
+_DAY_OR_YEAR = re.compile(r"\.?\s+\d{1,4}\b")
+
+
+def _month_of_date(text: str, span: tuple[int, int, str], lang: str) -> bool:
+    """Whether a mention is the month of a date ("Jan. 5", "Sept. 28", "August 2021"): "Jan"
+    and "August" are first names to the tagger."""
+    start, end, _ = span
+    return text[start:end] in _months(lang) and bool(_DAY_OR_YEAR.match(text, end))
+
+
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?=" + _DATELINE_REST.pattern + ")")
+
+
+def _dateline_places(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The place of a news dateline in capitals, where the tagger left it out or found a part of
+    it: "LOS ANGELES, Sept. 28 (UPI) --", "DES MOINES, Iowa (AP)" (it reads capitals poorly)."""
+    for m in _DATELINE.finditer(text, start, end):
+        inner = [x for x in spans if x[0] < m.end() and m.start() < x[1]]
+        if m.start() == start and all(m.start() <= a and b <= m.end() for a, b, _ in inner):
+            spans = [x for x in spans if x not in inner] + [(m.start(), m.end(), "LOC")]
+    return spans
+
+
 def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
                       tagger) -> list[tuple[int, int, str]]:
     """German: the genitive of a listed person is that person, where the tagger missed it
@@ -503,7 +554,10 @@ class EntitiesStage:
                     continue
                 spans = [(sentence.start + a, sentence.start + b, label) for a, b, label in model_spans[i]
                          if label in _LABELS and sentence.text[a:b] not in not_names]
-                spans = [x for x in spans if not _common_noun_place(doc.text, x, tagger, gaz, gaz_lang)]
+                spans = [_without_trailing_verb(doc.text, x, tagger) if lang == "de" else x for x in spans
+                         if not _common_noun_place(doc.text, x, tagger, gaz, gaz_lang)
+                         and not _month_of_date(doc.text, x, gaz_lang)]
+                spans = _dateline_places(doc.text, sentence.start, sentence.end, spans)
                 if lang == "de":
                     spans = _genitive_persons(doc.text, sentence.start, sentence.end, sorted(spans), tagger)
                 model_starts.update(x[0] for x in spans)
@@ -575,8 +629,8 @@ class EntitiesStage:
         lang = doc.meta.language if doc.meta.language in ("de", "en") else "en"
         for sentence in sentences:
             for s, e, label in found[sentence.id]:
-                s, e = trim_span(doc.text, s, e, articles=s not in model_starts
-                                 or not _ARTICLE_NAME.fullmatch(doc.text, s, e))
+                s, e = trim_span(doc.text, s, e, articles=s not in model_starts  # "Den Haag", "DES MOINES, Iowa (AP)"
+                                 or not (_ARTICLE_NAME.fullmatch(doc.text, s, e) or _DATELINE.match(doc.text, s)))
                 if label == "PER":  # "Ms. Moore" -> "Moore", "Herr Müller" -> "Müller"
                     m = phrase_regex(lang, "entities_honorifics", suffix=r"\s+").match(doc.text, s, e)
                     s = m.end() if m and m.end() < e else s
