@@ -220,7 +220,9 @@ def test_the_genitive_of_a_listed_person_is_that_person():
 
 def test_a_dateline_place_in_capitals_is_a_place_and_a_month_is_no_name():
     # the tagger read "YORK" as an organisation and "Jan" (a first name) as a place; "DES" is
-    # not the German article there; the entity is named as the text writes it elsewhere
+    # not the German article there; the entity is named as the text writes it elsewhere; a month
+    # after "since"/"in" is no name either, and an organisation around a place the tagger found
+    # ("Ohio") is the organisation
     text = ("NEW YORK, Jan. 5 (UPI) -- Stocks fell in New York on Tuesday.\n\n"
             "DES MOINES, Iowa, Aug. 10 (AP) — Voters met in March 2016.")
     doc = analyze(text, lang="en", input_format="text")
@@ -228,6 +230,10 @@ def test_a_dateline_place_in_capitals_is_a_place_and_a_month_is_no_name():
     assert names.get("New York") == ("LOC", ["NEW YORK", "New York"]), names
     assert names.get("DES MOINES", ("",))[0] == "LOC", names
     assert not {"Jan", "March", "YORK", "MOINES"} & set(names), names
+    doc = analyze("Sales had halved since March. Theresa May spoke in May. The Ohio Farm Bureau "
+                  "warned farmers.", lang="en", input_format="text")
+    names = {e.name: e.label for e in doc.entities}
+    assert names == {"Theresa May": "PER", "Ohio Farm Bureau": "ORG"}, names
 
 
 def test_a_name_does_not_run_on_into_the_verb_after_it():

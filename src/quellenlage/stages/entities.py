@@ -419,14 +419,29 @@ def _months(lang: str) -> frozenset[str]:
 _DAY_OR_YEAR = re.compile(r"\.?\s+\d{1,4}\b")
 
 
+_TIME_WORDS = frozenset("""in since until till by from through during last next early late mid of before after
+this im seit bis ab vom zum Anfang Ende Mitte letzten nächsten diesen diesem""".split())
+
+
 def _month_of_date(text: str, span: tuple[int, int, str], lang: str) -> bool:
-    """Whether a mention is the month of a date ("Jan. 5", "Sept. 28", "August 2021"): "Jan"
-    and "August" are first names to the tagger."""
+    """Whether a mention is the month of a date ("Jan. 5", "Sept. 28", "August 2021", "in March",
+    "seit August"): "Jan" and "August" are first names to the tagger ("Theresa May" stays)."""
     start, end, _ = span
-    return text[start:end] in _months(lang) and bool(_DAY_OR_YEAR.match(text, end))
+    if text[start:end] not in _months(lang):
+        return False
+    before = text[max(0, start - 12):start].split()[-1:]
+    return bool(_DAY_OR_YEAR.match(text, end)) or (bool(before) and before[0] in _TIME_WORDS)
 
 
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?=" + _DATELINE_REST.pattern + ")")
+
+
+def _org_around_places(text: str, start: int, end: int, inner: list[tuple[int, int, str]], gaz: _Gaz) -> bool:
+    """English: whether a rule's organisation ending in an organisation word holds places the
+    tagger found as its first words ("The Ohio Farm Bureau", "Tennessee Valley Authority", where
+    the tagger found "Ohio", "Tennessee")."""
+    return (all(start <= a and b <= end and (a, b) != (start, end) and label == "LOC" for a, b, label in inner)
+            and _is_org_word(gaz, text[start:end].split()[-1], "en"))
 
 
 def _dateline_places(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -569,6 +584,8 @@ class EntitiesStage:
                         spans.append((a, b, label))
                     elif (all(a <= fs and fe <= b and fl == label and (fs, fe) != (a, b) for fs, fe, fl in inner)
                           and _wider_name(gaz, doc.text, a, b, label, inner)):
+                        spans = [x for x in spans if x not in inner] + [(a, b, label)]
+                    elif lang == "en" and label == "ORG" and _org_around_places(doc.text, a, b, inner, gaz):
                         spans = [x for x in spans if x not in inner] + [(a, b, label)]
                 if lang == "en":
                     spans += _after_honorific(doc.text, sentence.start, sentence.end, spans)
