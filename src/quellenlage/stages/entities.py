@@ -438,10 +438,13 @@ _DATELINE = re.compile(r"(?m)^[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}(?=" + _DATE
 
 def _org_around_places(text: str, start: int, end: int, inner: list[tuple[int, int, str]], gaz: _Gaz) -> bool:
     """English: whether a rule's organisation ending in an organisation word holds places the
-    tagger found as its first words ("The Ohio Farm Bureau", "Tennessee Valley Authority", where
-    the tagger found "Ohio", "Tennessee")."""
-    return (all(start <= a and b <= end and (a, b) != (start, end) and label == "LOC" for a, b, label in inner)
-            and _is_org_word(gaz, text[start:end].split()[-1], "en"))
+    tagger found ("The Ohio Farm Bureau", "Florida Atlantic University", where the tagger found
+    "Ohio", "Florida" + "Atlantic University"); one place that runs to the end is the tagger's
+    name ("The Soviet Union")."""
+    last = start + text[start:end].rstrip().rfind(" ") + 1  # the organisation word's start
+    whole = len(inner) == 1 and inner[0][1] == end  # one place up to the end: "The Soviet Union"
+    return (not whole and all(start <= a and b <= end and label == "LOC" for a, b, label in inner)
+            and _is_org_word(gaz, text[last:end], "en"))
 
 
 def _dateline_places(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
