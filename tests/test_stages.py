@@ -602,6 +602,22 @@ def test_more_german_news_sources():
     assert att[6].type == "author"  # "werde" after "ich" is no Konjunktiv I carrying the report on
 
 
+def test_german_sources_without_an_article_and_phrases_that_end_at_the_verb():
+    # "laut Polizei" (no article), a named source the tagger does not know ("Ärzte ohne
+    # Grenzen"); the phrase ends where the verb begins ("stiegen", "koordinierten"); "laut Plan"
+    # names no source
+    text = ("Laut Polizei wurden drei Menschen verletzt.\n"
+            "Nach Angaben von Ärzte ohne Grenzen starben 40 Menschen.\n"
+            "Nach Angaben des Statistischen Bundesamts stiegen die Preise um 2,3 Prozent.\n"
+            "Laut einer hochrangigen Quelle aus einem Geheimdienst koordinierten 22 Amerikaner die Operation.\n"
+            "Laut Plan beginnt der Bau 2027.")
+    att = [c.attribution for c in analyze(text, lang="de", input_format="text").claims]
+    assert [(a.type, a.source_text) for a in att] == [
+        ("described", "Polizei"), ("described", "Ärzte ohne Grenzen"),
+        ("described", "des Statistischen Bundesamts"),
+        ("anonymous", "einer hochrangigen Quelle aus einem Geheimdienst"), ("author", "the writer")]
+
+
 def attribution_fixture_results(path, lang):
     """(right, rows) for a fixture of ``text <TAB> kind <TAB> source word`` lines (see its header)."""
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()

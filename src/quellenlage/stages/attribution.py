@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from functools import lru_cache
 
 from quellenlage.document import Document, SpanIndex
 from quellenlage.report import Attribution, Source, TextSpan
@@ -72,6 +73,10 @@ _DESCRIBED_AFTER = {
     "de": re.compile(r"\s+(" + _DE_DESCRIPTION + r")(?!\w)"),
 }
 _DE_ARTICLE = re.compile(r"(?i)(?:der|die|das|ein|eine|einer)\s")
+# A German source without an article after "laut"/"nach Angaben von"/"zufolge": "laut Polizei",
+# "nach Angaben von Ärzte ohne Grenzen", "Diplomaten zufolge" (capitalised words, short glue words)
+_DE_NOT_SOURCES = frozenset({"Plan", "Fahrplan", "Zeitplan", "Programm"})  # "laut Plan beginnt der Bau"
+_DE_BARE_SOURCE = re.compile(r"[A-ZÄÖÜ][\w-]+(?:\s+(?:[a-zäöüß]{1,5}\s+)?[A-ZÄÖÜ][\w-]+){0,3}")
 # a speech tag after a closing quotation: a verb, perhaps an adverb, the speaker, then the clause ends
 _DE_QUOTE_TAG = re.compile(
     r"[«“\"‹]\s*,?\s+(?P<verb>[a-zäöüß]{3,}(?:\s+(?:dann|jetzt|nun|noch|wieder|leise|laut|endlich|trocken|"
@@ -155,6 +160,15 @@ _DE_FINITE = re.compile(
     r"stand|kommt|kam|plant|planen|droht|drohen|bleibt|blieb)\b")
 
 
+# Lower-case words that may follow a noun inside a German noun phrase ("Angaben des Amts für
+# Statistik", "der Chef seiner Partei"); any other lower-case word right after a capitalised one
+# is the verb that ends the phrase ("Nach Angaben des Statistischen Bundesamts stiegen die Preise").
+_DE_NP_GLUE = frozenset("""sowie gegen um durch ohne seit vor hinter zwischen ins beim aller seiner seines
+seinem seinen ihrer ihres ihrem ihren unserer unseres dieser dieses diesem diesen jener jenes welcher
+de van al bin""".split())
+_WORD = re.compile(r"\S+")
+
+
 def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     first = _FIRST_WORD.match(text, pos, end)  # an article opening the phrase does not end it ("laut der Polizei")
     m = _CLAUSE_END.search(text, first.end() if first else pos, end)
@@ -162,9 +176,23 @@ def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     verb = _DE_FINITE.search(text, pos, stop) if lang == "de" else None
     if verb:
         stop = verb.start()
+    if lang == "de":
+        glue = _de_np_glue()
+        after_noun = False
+        for w in _WORD.finditer(text, pos, stop):
+            word = w.group(0)
+            if after_noun and word.isalpha() and word.islower() and word not in glue:
+                stop = w.start()
+                break
+            after_noun = word[:1].isupper()
     while stop > pos and text[stop - 1].isspace():
         stop -= 1
     return pos, stop
+
+
+@lru_cache(maxsize=None)
+def _de_np_glue() -> frozenset[str]:
+    return _DE_NP_GLUE | frozenset(word_list("de", "stopwords"))
 
 
 # the last clause end before a cue is looked for in this many characters first (a cue late in a
@@ -569,8 +597,9 @@ class AttributionStage:
             phrase = np_text.strip()
             np = _DE_DESCRIPTION_START.match(phrase) if lang == "de" else None
             phrase = np.group(1) if np else phrase  # "der Polizei", not "der Polizei wurden"
-            if (cue.lower() in _DESCRIBING_PREPS and _DESCRIBED[lang].match(phrase) and len(phrase.split()) <= 8
-                    and not _NOT_IN_DESCRIPTION.search(phrase)):
+            if (cue.lower() in _DESCRIBING_PREPS and len(phrase.split()) <= 8 and not _NOT_IN_DESCRIPTION.search(phrase)
+                    and (_DESCRIBED[lang].match(phrase) or (lang == "de" and _DE_BARE_SOURCE.fullmatch(phrase)
+                                                       and phrase.split()[-1] not in _DE_NOT_SOURCES))):
                 start_at = np_start + np_text.index(phrase)  # "according to the poll", "laut der Polizei"
                 return Attribution(type="described", source_text=phrase, cue=cue,
                                    source_start=start_at, source_end=start_at + len(phrase))
