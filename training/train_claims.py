@@ -13,6 +13,8 @@ Data use (the official test splits are not in ../shared/data):
   this teaches the head that a single factual sentence with a number is a claim too);
   configuration and threshold chosen by 5-fold cross-validation on GermEval train (the extra
   sentences are added to every training fold, never scored); the shipped head is fitted on all.
+  The grid includes Naive-Bayes scaling of the n-grams (``nb_scale``, computed inside each
+  fold), which both German heads choose; it is folded into the shipped weights.
 - en check-worthiness: CheckThat! 2024 train; threshold and configuration chosen on dev and
   dev-test together (dev-test is closer to the official test); the shipped head is fitted on
   train.
@@ -257,7 +259,25 @@ def best_threshold(p: np.ndarray, y: np.ndarray, metric: str) -> tuple[float, fl
     return best
 
 
-def cv_probs(block: Block, cue_scale, embed_scale, C, extra: Block | None = None) -> np.ndarray:
+def nb_scale(X, y, n_terms: int) -> np.ndarray:
+    """Naive-Bayes feature scaling (NB-SVM style, Wang & Manning 2012): each n-gram column is
+    multiplied by 1 + |log-count ratio| of its presence in positive against negative rows
+    (add-one smoothed), the other columns by 1, so that the regularised regression spends less
+    of its penalty on n-grams that separate the classes. Linear, so it folds into the shipped
+    weights (:func:`to_head`)."""
+    B = (X[:, :n_terms] > 0).astype(np.float64)
+    pos = np.asarray(B[y == 1].sum(0)).ravel() + 1.0
+    neg = np.asarray(B[y == 0].sum(0)).ravel() + 1.0
+    r = np.log((pos / pos.sum()) / (neg / neg.sum()))
+    return np.concatenate([1.0 + np.abs(r), np.ones(X.shape[1] - n_terms)])
+
+
+def scaled(X, w: np.ndarray | None):
+    from scipy.sparse import diags
+    return X if w is None else (X @ diags(w)).tocsr()
+
+
+def cv_probs(block: Block, cue_scale, embed_scale, C, extra: Block | None = None, nb: bool = False) -> np.ndarray:
     X = block.design(cue_scale, embed_scale)
     y = block.y
     p = np.zeros(len(y))
@@ -268,7 +288,8 @@ def cv_probs(block: Block, cue_scale, embed_scale, C, extra: Block | None = None
             from scipy.sparse import vstack
             Xa = vstack([Xa, extra.design(cue_scale, embed_scale)]).tocsr()
             ya = np.concatenate([ya, extra.y])
-        p[b] = fit_lr(Xa, ya, C).predict_proba(X[b])[:, 1]
+        w = nb_scale(Xa, ya, block.ngrams.shape[1]) if nb else None
+        p[b] = fit_lr(scaled(Xa, w), ya, C).predict_proba(scaled(X[b], w))[:, 1]
     return p
 
 
@@ -301,9 +322,9 @@ def choose_subjective(lang: str, sj: Block, sj_dt: Block, variant: str, grid, ot
 
 
 def to_head(name: str, model: LogisticRegression, n_terms: int, cue_scale: float,
-            embed_scale: float | None, threshold: float) -> Head:
+            embed_scale: float | None, threshold: float, term_scale: np.ndarray | None = None) -> Head:
     w = model.coef_[0]
-    coef = w[:n_terms]
+    coef = w[:n_terms] if term_scale is None else w[:n_terms] * term_scale[:n_terms]  # NB scaling folded in
     coef_cues = w[n_terms:n_terms + len(CUE_NAMES)]
     coef_embed = None
     if embed_scale is not None:
@@ -398,18 +419,21 @@ def train_language(lang: str, data: Path, out: Path, embed, encoder: str, args) 
             for cfg in grid:
                 C, cs = cfg[0], cfg[1]
                 es = cfg[2]
-                p = cv_probs(cw_v, cs, es, C, aux_v)
-                s, t = best_threshold(p, cw.y, cw_metric)
-                log(f"[de] checkworthy {variant} C={C} cues={cs} emb={es}: cv {s:.4f} @ {t}")
-                if best is None or s > best[0]:
-                    best = (s, t, C, cs, es)
-            s, t, C, cs, es = best
+                for nb in (False, True):  # NB scaling: +0.7 CV points on three fold seeds (card)
+                    p = cv_probs(cw_v, cs, es, C, aux_v, nb=nb)
+                    s, t = best_threshold(p, cw.y, cw_metric)
+                    log(f"[de] checkworthy {variant} C={C} cues={cs} emb={es} nb={nb}: cv {s:.4f} @ {t}")
+                    if best is None or s > best[0]:
+                        best = (s, t, C, cs, es, nb)
+            s, t, C, cs, es, nb = best
             from scipy.sparse import vstack
-            model = fit_lr(vstack([cw_v.design(cs, es), aux_v.design(cs, es)]).tocsr(),
-                           np.concatenate([cw.y, aux.y]), C)
-            heads.append(to_head(f"{variant}-checkworthy", model, n_terms, cs, es, t))
+            X = vstack([cw_v.design(cs, es), aux_v.design(cs, es)]).tocsr()
+            y = np.concatenate([cw.y, aux.y])
+            w = nb_scale(X, y, n_terms) if nb else None
+            model = fit_lr(scaled(X, w), y, C)
+            heads.append(to_head(f"{variant}-checkworthy", model, n_terms, cs, es, t, w))
             report["heads"][f"{variant}-checkworthy"] = {
-                "C": C, "cue_scale": cs, "embed_scale": es, "threshold": t,
+                "C": C, "cue_scale": cs, "embed_scale": es, "nb_scaling": nb, "threshold": t,
                 "germeval2021/train 5-fold cv": s}
     else:
         # Three held-out sets, each a different shift from the debates of train: dev, dev-test
