@@ -618,6 +618,16 @@ def test_german_sources_without_an_article_and_phrases_that_end_at_the_verb():
         ("anonymous", "einer hochrangigen Quelle aus einem Geheimdienst"), ("author", "the writer")]
 
 
+def test_a_german_speaker_after_a_place_and_a_title():
+    # "Bayerns" is the place's genitive, not a person; the title and the genitive between the
+    # verb and the name do not hide the speaker
+    text = ("„Wir sind auf einem guten Weg“, erklärte Bayerns Ministerpräsident Markus Söder.\n"
+            "Das sagte Chinas Präsident Xi Jinping am Montag.")
+    doc = analyze(text, lang="de", input_format="text")
+    assert {e.name: e.label for e in doc.entities}.get("Bayerns") == "LOC"
+    assert [c.attribution.source_text for c in doc.claims] == ["Markus Söder", "Xi Jinping"]
+
+
 def attribution_fixture_results(path, lang):
     """(right, rows) for a fixture of ``text <TAB> kind <TAB> source word`` lines (see its header)."""
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()

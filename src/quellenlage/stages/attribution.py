@@ -190,6 +190,29 @@ def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     return pos, stop
 
 
+_GENITIVE_BEFORE_TITLE = re.compile(r"[A-ZÄÖÜ][\w-]+s\s+(?=\S)")
+
+
+def _without_titles(gap: str, lang: str) -> str:
+    """The words between a verb of saying and a name after it, without person titles and a
+    genitive before them: "sagte Chinas Präsident Xi Jinping" has the name right after the verb
+    ("said Mr. Burman" has the honorific taken out before)."""
+    if lang != "de" or not gap.strip():
+        return gap
+    titles = _person_titles(lang)
+    words = gap.split()
+    if not any(w in titles for w in words):
+        return gap
+    kept = [w for i, w in enumerate(words) if w not in titles
+            and not (i + 1 < len(words) and words[i + 1] in titles and w[:1].isupper() and w.endswith("s"))]
+    return " " + " ".join(kept) + " " if kept else " "
+
+
+@lru_cache(maxsize=None)
+def _person_titles(lang: str) -> frozenset[str]:
+    return frozenset(word_list(lang, "entities_person_titles"))
+
+
 @lru_cache(maxsize=None)
 def _de_np_glue() -> frozenset[str]:
     return _DE_NP_GLUE | frozenset(word_list("de", "stopwords"))
@@ -661,7 +684,7 @@ class AttributionStage:
                 if not (start <= ms and me <= end):
                     continue
                 gap_before = text[me:m.start()]
-                gap_after = honorifics.sub("", text[m.end():ms])  # 'said Mr. Burman'
+                gap_after = _without_titles(honorifics.sub("", text[m.end():ms]), lang)  # 'said Mr. Burman'
                 if 0 <= m.start() - me and len(gap_before.split()) <= 2 and not re.search(r"[,.;:]", gap_before):
                     if not _PASSIVE.search(gap_before) and not (lang == "de" and _DE_PREPOSITION_BEFORE.search(
                             text, max(start, ms - 16), ms)):  # not "Reagan was once asked", "mit der ARD sagte"

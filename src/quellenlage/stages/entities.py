@@ -457,11 +457,19 @@ def _dateline_places(text: str, start: int, end: int, spans: list[tuple[int, int
     return spans
 
 
+def _place_genitive(word: str, entries: dict) -> bool:
+    """Whether a word is the genitive of a place on the hand lists and no listed name itself
+    ("Bayerns", "Chinas"; not "Paris")."""
+    return (len(word) > 3 and word.endswith("s") and (word,) not in entries
+            and word[:-1] in _hand_places("de"))
+
+
 def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
                       tagger) -> list[tuple[int, int, str]]:
     """German: the genitive of a listed person is that person, where the tagger missed it
     ("mit Erdogans Türkei") or read it as part of the place before it ("der Türkei Erdogans" ->
-    "Türkei" LOC, "Erdogans" PER). Spans sorted by start."""
+    "Türkei" LOC, "Erdogans" PER); the genitive of a listed place that the tagger read as a
+    person is the place ("Bayerns Ministerpräsident Markus Söder"). Spans sorted by start."""
     entries = tagger.extractor.gazetteer.entries
 
     def genitive(word: str) -> bool:
@@ -472,7 +480,9 @@ def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, in
     for a, b, label in spans:
         toks = tokenize(text, a, b)
         words = [text[x:y] for x, y in toks]
-        if label != "PER" and len(words) == 2 and genitive(words[1]) and "LOC" in entries.get(tuple(words[:1]), ""):
+        if label == "PER" and len(words) == 1 and _place_genitive(words[0], entries):  # "Bayerns Ministerpräsident"
+            out.append((a, b, "LOC"))
+        elif label != "PER" and len(words) == 2 and genitive(words[1]) and "LOC" in entries.get(tuple(words[:1]), ""):
             out += [(a, toks[0][1], label), (toks[1][0], b, "PER")]
         else:
             out.append((a, b, label))
