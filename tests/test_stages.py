@@ -605,17 +605,19 @@ def test_more_german_news_sources():
 def test_german_sources_without_an_article_and_phrases_that_end_at_the_verb():
     # "laut Polizei" (no article), a named source the tagger does not know ("Ärzte ohne
     # Grenzen"); the phrase ends where the verb begins ("stiegen", "koordinierten"); "laut Plan"
-    # names no source
+    # names no source; a group named as a bare plural speaks ("Augenzeugen berichteten")
     text = ("Laut Polizei wurden drei Menschen verletzt.\n"
             "Nach Angaben von Ärzte ohne Grenzen starben 40 Menschen.\n"
             "Nach Angaben des Statistischen Bundesamts stiegen die Preise um 2,3 Prozent.\n"
             "Laut einer hochrangigen Quelle aus einem Geheimdienst koordinierten 22 Amerikaner die Operation.\n"
-            "Laut Plan beginnt der Bau 2027.")
+            "Laut Plan beginnt der Bau 2027.\n"
+            "Augenzeugen berichteten von mehreren Explosionen.")
     att = [c.attribution for c in analyze(text, lang="de", input_format="text").claims]
     assert [(a.type, a.source_text) for a in att] == [
         ("described", "Polizei"), ("described", "Ärzte ohne Grenzen"),
         ("described", "des Statistischen Bundesamts"),
-        ("anonymous", "einer hochrangigen Quelle aus einem Geheimdienst"), ("author", "the writer")]
+        ("anonymous", "einer hochrangigen Quelle aus einem Geheimdienst"), ("author", "the writer"),
+        ("described", "Augenzeugen")]
 
 
 def test_a_german_speaker_after_a_place_and_a_title():
