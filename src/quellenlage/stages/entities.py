@@ -464,12 +464,21 @@ def _place_genitive(word: str, entries: dict) -> bool:
             and word[:-1] in _hand_places("de"))
 
 
-def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
+def _org_acronym_compound(word: str, entries: dict) -> bool:
+    """Whether a hyphenated name begins with a listed organisation's acronym ("ISIS-Khorasan",
+    "ZDF-Morgenmagazin": GermEval labels such names by the organisation)."""
+    head, _, rest = word.partition("-")
+    return bool(rest[:1].isupper() and _ACRONYM.match(head) and entries.get((head,)) == "ORG")
+
+
+def _german_mention_fixes(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
                       tagger) -> list[tuple[int, int, str]]:
     """German: the genitive of a listed person is that person, where the tagger missed it
     ("mit Erdogans Türkei") or read it as part of the place before it ("der Türkei Erdogans" ->
     "Türkei" LOC, "Erdogans" PER); the genitive of a listed place that the tagger read as a
-    person is the place ("Bayerns Ministerpräsident Markus Söder"). Spans sorted by start."""
+    person is the place ("Bayerns Ministerpräsident Markus Söder"); a hyphenated name that begins
+    with a listed organisation's acronym is an organisation ("ISIS-Khorasan"). Spans sorted by
+    start."""
     entries = tagger.extractor.gazetteer.entries
 
     def genitive(word: str) -> bool:
@@ -482,6 +491,8 @@ def _genitive_persons(text: str, start: int, end: int, spans: list[tuple[int, in
         words = [text[x:y] for x, y in toks]
         if label == "PER" and len(words) == 1 and _place_genitive(words[0], entries):  # "Bayerns Ministerpräsident"
             out.append((a, b, "LOC"))
+        elif label in ("LOC", "PER") and len(words) == 1 and _org_acronym_compound(words[0], entries):  # "ISIS-Khorasan"
+            out.append((a, b, "ORG"))
         elif label != "PER" and len(words) == 2 and genitive(words[1]) and "LOC" in entries.get(tuple(words[:1]), ""):
             out += [(a, toks[0][1], label), (toks[1][0], b, "PER")]
         else:
@@ -587,7 +598,7 @@ class EntitiesStage:
                          and not _month_of_date(doc.text, x, gaz_lang)]
                 spans = _dateline_places(doc.text, sentence.start, sentence.end, spans)
                 if lang == "de":
-                    spans = _genitive_persons(doc.text, sentence.start, sentence.end, sorted(spans), tagger)
+                    spans = _german_mention_fixes(doc.text, sentence.start, sentence.end, sorted(spans), tagger)
                 model_starts.update(x[0] for x in spans)
                 for a, b, label in rules:  # gazetteer/acronym hits fill what the model left out
                     if label == "MISC" or _common_word(tagger, doc.text[a:b]):
