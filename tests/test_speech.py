@@ -227,3 +227,60 @@ def test_a_line_break_ends_a_sentence():
     assert starts == frozenset({4})
     assert sentence_chunks(tokens, starts)[0] == (0, 4)
     assert sentence_chunks(tokens)[0] != (0, 4)
+
+
+def _clause_inputs():
+    from quellenlage.speech.features_de import _clauses
+    from quellenlage.speech.lexicon import german_lexicons
+
+    tokens = "Der Minister sagte , er habe keine Zeit . Dann ging er nach Hause .".split()
+    tags = ["ART", "NN", "VFIN", "$,", "PPER", "VFIN.K1", "PIAT", "NN", "$.",
+            "ADV", "VFIN", "PPER", "APPR", "NN", "$."]
+    chunks = sentence_chunks(tokens)
+    hit = [None, None, "V", None, None, None, None, None, None, None, None, None, None, None, None]
+    return (tokens, chunks, tags, hit, german_lexicons()[0], _clauses(tokens, chunks),
+            quote_structure(tokens).inside)
+
+
+def test_clause_classifier_scores_its_bags_without_building_them():
+    from quellenlage.speech.clauses_de import ClauseModel, clause_bags
+
+    args = _clause_inputs()
+    items = clause_bags(*args)
+    assert [(a, b) for a, b, _ in items] == [(0, 3), (4, 9), (9, 15)]  # the comma apart
+    assert "p:mV|c:K1" in items[1][2] and "pw=sagte" in items[1][2]
+    weights = {"bias": (-2.0, -1.0), "p:mV|c:K1": (3.0, 0.0), "w=sagte": (0.0, 1.5),
+               "pw=sagte": (0.5, 0.0), "nw=er": (0.0, 0.2), "t=VFIN": (0.1, 0.1),
+               "sep=,": (0.2, -0.3), "s:K1": (0.4, 0.0), "ps:K1": (0.3, 0.1)}
+    model = ClauseModel(weights)
+    spans, fast = model.clause_probs(*args)
+    assert [(a, b) for a, b, _ in spans] == [(0, 3), (4, 9), (9, 15)]
+    assert abs(fast - model.probs([bag for _, _, bag in items])).max() < 1e-12
+    assert fast[1, 0] > 0.8 > fast[0, 0]  # the Konjunktiv clause after the verb of saying
+
+
+def test_clause_classifier_round_trip(tmp_path):
+    from quellenlage.speech.clauses_de import ClauseModel
+
+    model = ClauseModel({"bias": (-1.0, 0.5), "w=sagte": (0.25, -0.75)})
+    model.save(tmp_path / "c.npz")
+    assert ClauseModel.load(tmp_path / "c.npz").w == model.w
+
+
+def test_token_probabilities_fill_punctuation_from_the_lower_neighbour():
+    from quellenlage.speech.clauses_de import token_probs
+
+    items = [(0, 3, None), (4, 9, None)]
+    out = token_probs(10, [(0, 9), (9, 10)], items, [[0.2, 0.9], [0.8, 0.1]])
+    assert out[3] == [0.2, 0.1] and out[5] == [0.8, 0.1] and out[9] == [0.0, 0.0]
+
+
+def test_no_speech_in_tables_of_numbers():
+    from quellenlage.speech.tagger_de import _drop_tables
+
+    tokens = "Er sagte es . 3 1/2 % Obl. 80 1/4 ditto 79 .".split()
+    chunks = [(0, 4), (4, 13)]
+    kinds = [{"reported"} for _ in tokens]
+    _drop_tables(kinds, tokens, chunks)
+    assert all(kinds[i] == {"reported"} for i in range(4))
+    assert not any(kinds[i] for i in range(4, 13))

@@ -12,7 +12,8 @@ Steps: (1) the words of speech are mined from the cue column of the train split 
 from dev) into ``resources/de/speech_words_mined.txt`` (the same list for both runs);
 (2) the part-of-speech tagger (``speech_de_pos.crfsuite``) is trained on the samples; the
 speech CRFs see part-of-speech tags predicted two-fold out-of-fold, as noisy as at run time;
-(3) the kind and role CRFs.
+(3) the clause classifier for indirect/reported speech (``speech_de_clauses.npz``, on the same
+out-of-fold tags), mixed into the kind CRF's decoding at run time; (4) the kind and role CRFs.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from quellenlage.evaluation.speech import evaluate_documents, is_dev  # noqa: E402
 from quellenlage.speech.corpora import read_rw_folder  # noqa: E402
-from quellenlage.speech.features_de import document_features, stack_features  # noqa: E402
+from quellenlage.speech.clauses_de import CLAUSE_FILE, fit as fit_clauses  # noqa: E402
+from quellenlage.speech.features_de import clause_bags_for, document_features, stack_features  # noqa: E402
 from quellenlage.speech.lexicon import MINED_WORDS, RESOURCES, german_mined_words  # noqa: E402
 from quellenlage.speech.pos_de import GermanPosTagger, train_pos_tagger  # noqa: E402
 from quellenlage.speech.tagger_de import (  # noqa: E402
@@ -99,6 +101,22 @@ def _oof_pos(docs, log) -> dict[str, list[str]]:
     return out
 
 
+def _train_clauses(docs, oof, path: Path, log) -> None:
+    """The clause classifier (``clauses_de``) on the documents' clauses with out-of-fold
+    part-of-speech tags (as noisy as at run time); a clause is indirect/reported speech when at
+    least half of its tokens are."""
+    bags, y_i, y_r = [], [], []
+    for d in docs:
+        for a, b, bag in clause_bags_for(d.tokens, sentence_chunks(d.tokens), oof[d.name]):
+            bags.append(bag)
+            y_i.append(sum("indirect" in d.kinds[i] for i in range(a, b)) * 2 >= b - a)
+            y_r.append(sum("reported" in d.kinds[i] for i in range(a, b)) * 2 >= b - a)
+    t0 = time.time()
+    fit_clauses(bags, y_i, y_r).save(path)
+    log(f"trained clause classifier on {len(bags)} clauses in {time.time() - t0:.0f} s -> "
+        f"{path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
 def _role(doc, i: int) -> str:
     if i in doc.speaker_tokens:
         return "S"
@@ -136,6 +154,7 @@ def train(docs, kind_path: Path, role_path: Path, stack_path: Path | None = None
                      kind_path.with_name(POS_FILE))
     log(f"trained part-of-speech tagger in {time.time() - t0:.0f} s -> {POS_FILE}")
     oof = _oof_pos(docs, log)
+    _train_clauses(docs, oof, kind_path.with_name(CLAUSE_FILE), log)
     prepared = []
     for doc in docs:
         chunks, feats = document_features(doc.tokens, lambda toks, ch, d=doc: oof[d.name])
@@ -211,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = args.out or MODEL_DIR
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("speech_de_*.crfsuite"):
+    for old in [*out.glob("speech_de_*.crfsuite"), *out.glob(CLAUSE_FILE)]:
         old.unlink()
     train(docs, out / "speech_de_kinds.crfsuite", out / ROLE_FILE,
           out / "speech_de_stack.crfsuite" if STACK else None)

@@ -52,21 +52,41 @@ def _bin(n: int) -> str:
 PosTagger = Callable[[list[str], list[tuple[int, int]]], list[str]]
 
 
-def document_features(tokens: list[str], pos_tags: PosTagger, starts: frozenset[int] = frozenset()
+def document_features(tokens: list[str], pos_tags: PosTagger, starts: frozenset[int] = frozenset(),
+                      clause_model=None, extras: dict | None = None
                       ) -> tuple[list[tuple[int, int]], list[list[str]]]:
     """Sentence chunks and per-token feature lists for one document's token strings
     (``pos_tags(tokens, chunks)``: the part-of-speech tags, e.g. ``GermanPosTagger.tag``;
-    ``starts``: token indices that must begin a sentence, e.g. line starts)."""
-    chunks, feats = _base_features(tokens, starts)
+    ``starts``: token indices that must begin a sentence, e.g. line starts). With a
+    ``clause_model`` (``clauses_de.ClauseModel``) and an ``extras`` dict, ``extras["clause_probs"]``
+    gets each token's clause probabilities [P(indirect), P(reported)]."""
+    chunks, feats, (q, is_verb) = _base_features(tokens, starts)
     tags = pos_tags(tokens, chunks)
-    for f, x, y in zip(feats, _pos_features(tokens, chunks, tags), _mined_features(tokens, chunks)):
+    hit = _mined_hits(tokens, chunks)
+    clauses = _clauses(tokens, chunks)
+    for f, x, y in zip(feats, _pos_features(tokens, chunks, tags, clauses),
+                       _mined_features(tokens, chunks, hit)):
         f.extend(x)
         f.extend(y)
+    if clause_model is not None and extras is not None:
+        from quellenlage.speech.clauses_de import token_probs
+
+        items, probs = clause_model.clause_probs(tokens, chunks, tags, hit, german_lexicons()[0],
+                                                 clauses, q.inside, is_verb)
+        extras["clause_probs"] = token_probs(len(tokens), chunks, items, probs)
     return chunks, feats
 
 
-def _base_features(tokens: list[str], starts: frozenset[int]
-                   ) -> tuple[list[tuple[int, int]], list[list[str]]]:
+def clause_bags_for(tokens: list[str], chunks: list[tuple[int, int]], tags: list[str]):
+    """The clause classifier's (a, b, bag) training items of a document (``clauses_de``)."""
+    from quellenlage.speech.clauses_de import clause_bags
+
+    return clause_bags(tokens, chunks, tags, _mined_hits(tokens, chunks), german_lexicons()[0],
+                       _clauses(tokens, chunks), quote_structure(tokens).inside)
+
+
+def _base_features(tokens: list[str], starts: frozenset[int]):
+    """(chunks, per-token features, (quotation structure, verb-of-saying flags))."""
     verbs, cues, subj = german_lexicons()
     n = len(tokens)
     low = [_norm(t.lower()) for t in tokens]
@@ -212,7 +232,7 @@ def _base_features(tokens: list[str], starts: frozenset[int]
             f.append(f"ww+1={w}|{low[i + 1]}")
         f.extend(context[si])
         feats.append(f)
-    return chunks, feats
+    return chunks, feats, (q, is_verb)
 
 
 CLAUSE_MARKS = frozenset(",;:–—-()»«„“\"")
@@ -236,15 +256,16 @@ def _clauses(tokens: list[str], chunks: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
-def _pos_features(tokens: list[str], chunks: list[tuple[int, int]], tags: list[str]
-                  ) -> list[list[str]]:
+def _pos_features(tokens: list[str], chunks: list[tuple[int, int]], tags: list[str],
+                  clauses: list[tuple[int, int]] | None = None) -> list[list[str]]:
     """The token's and its neighbours' tags; facts about its clause and the clauses before and
     after (``C:``, ``PC:``, ``NC:``); a Konjunktiv I verb in the sentence (``S:K1``)."""
     verbs = german_lexicons()[0]
     low = [t.lower() for t in tokens]
     n = len(tokens)
     out: list[list[str]] = [[] for _ in range(n)]
-    clauses = _clauses(tokens, chunks)
+    if clauses is None:
+        clauses = _clauses(tokens, chunks)
     facts = []
     for a, b in clauses:
         tg, w = tags[a:b], low[a:b]
@@ -298,11 +319,17 @@ def _pos_features(tokens: list[str], chunks: list[tuple[int, int]], tags: list[s
     return out
 
 
-def _mined_features(tokens: list[str], chunks: list[tuple[int, int]]) -> list[list[str]]:
+def _mined_hits(tokens: list[str], chunks: list[tuple[int, int]]) -> list[str | None]:
+    """Per token the class of the mined word of speech it is (``V``/``N``) or None."""
+    mined = german_mined_words()
+    return [mined.get(t.lower()) for t in tokens]
+
+
+def _mined_features(tokens: list[str], chunks: list[tuple[int, int]], hit=None) -> list[list[str]]:
     """Mined words of speech (``V``/``N``): the token, its neighbours, the sentence, and
     whether one occurs earlier (``lm``) or later (``rm``) in the sentence."""
-    mined = german_mined_words()
-    hit = [mined.get(t.lower()) for t in tokens]
+    if hit is None:
+        hit = _mined_hits(tokens, chunks)
     out: list[list[str]] = [[] for _ in tokens]
     for s, e in chunks:
         sent = ["S:m" + k for k in sorted({h for h in hit[s:e] if h})]

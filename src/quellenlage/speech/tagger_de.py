@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from quellenlage.crf import open_crf
+from quellenlage.speech.clauses_de import CLAUSE_FILE
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features, stack_features
 from quellenlage.speech.pos_de import GermanPosTagger
@@ -29,6 +31,12 @@ INITIAL = {"direct": "D", "indirect": "I", "reported": "R", "free_indirect": "F"
 FROM_INITIAL = {v: k for k, v in INITIAL.items()}
 ORDER = "DIRF"
 POSTERIOR_THRESHOLD = {"I": 0.3, "R": 0.2, "F": 0.2}  # chosen on dev (MODEL_CARD)
+# with the clause classifier (speech_de_clauses.npz next to the kind model): indirect and
+# reported speech where MIX_WEIGHT * the CRF's marginal + (1 - MIX_WEIGHT) * the clause's
+# probability reaches MIX_THRESHOLD (chosen on the held-out half of the train split, MODEL_CARD)
+MIX_WEIGHT = 0.3
+MIX_THRESHOLD = {"I": 0.25, "R": 0.25}
+TABLE_SHARE = 0.3  # no speech in a sentence with at least this share of tokens holding a digit
 QUOTE_FILL = 0.3  # a quotation whose tokens are this much direct speech becomes direct whole
 SEQUENCE_TOKENS = 1000  # sentences are tagged in sequences of up to this many tokens
 POS_FILE = "speech_de_pos.crfsuite"  # the part-of-speech model, next to the kind model
@@ -88,7 +96,8 @@ class GermanSpeechTagger:
     language = "de"
 
     def __init__(self, kind_model: Path, role_model: Path, stack_model: Path | None = None,
-                 pos_model: Path | None = None, nn_model: Path | None = None) -> None:
+                 pos_model: Path | None = None, nn_model: Path | None = None,
+                 clause_model: Path | None = None) -> None:
         rebuild = "training/train_speech.py"
         self._pos = GermanPosTagger(pos_model or Path(kind_model).with_name(POS_FILE))
         self._kind = open_crf(kind_model, "speech model", rebuild)
@@ -99,6 +108,13 @@ class GermanSpeechTagger:
         labels = self._kind.labels()
         self._labels_with = {c: tuple(x for x in labels if c in x) for c in "IRF"}
         self._plain = tuple(x for x in ("O", "D") if x in labels)  # labels without a rarer kind
+        # the clause classifier: given, or next to the kind model
+        clause_model = clause_model or Path(kind_model).with_name(CLAUSE_FILE)
+        self._clauses = None
+        if Path(clause_model).is_file():
+            from quellenlage.speech.clauses_de import ClauseModel
+
+            self._clauses = ClauseModel.load(Path(clause_model))
         self._nn = None
         if nn_model is not None:
             from quellenlage.seqnn import SeqTagger
@@ -107,10 +123,13 @@ class GermanSpeechTagger:
             self._nn = SeqTagger.load(nn_model)
             self._nn_encode = Encoder(self._nn.meta["flags"])
 
-    def _posterior(self, viterbi: list[str]) -> list[str]:
+    def _posterior(self, viterbi: list[str], clause_probs=None) -> list[str]:
         """Relabel the sequence last tagged: direct speech from the Viterbi path, the other kinds
         where their marginal probability reaches ``POSTERIOR_THRESHOLD`` (the CRF is cautious
-        with the rarer kinds; lower thresholds raised dev F1, reported +4.5 points)."""
+        with the rarer kinds; lower thresholds raised dev F1, reported +4.5 points); with the
+        clause classifier's per-token probabilities, ``_posterior_mixed``."""
+        if clause_probs is not None:
+            return self._posterior_mixed(viterbi, clause_probs)
         marginal = self._kind.marginal
         needed = sorted({x for labs in self._labels_with.values() for x in labs})
         lowest = min(POSTERIOR_THRESHOLD.values()) - 1e-9
@@ -123,6 +142,41 @@ class GermanSpeechTagger:
             probs = {x: marginal(x, t) for x in needed}  # each label's marginal once per token
             for initial, labs in self._labels_with.items():
                 if sum(probs[x] for x in labs) >= POSTERIOR_THRESHOLD[initial]:
+                    kinds += initial
+            out.append("".join(c for c in ORDER if c in kinds) or "O")
+        return out
+
+    def _posterior_mixed(self, viterbi: list[str], clause_probs) -> list[str]:
+        """Direct speech from the Viterbi path; indirect and reported speech where ``MIX_WEIGHT``
+        * the CRF's summed marginal + (1 - ``MIX_WEIGHT``) * the clause classifier's probability
+        reaches ``MIX_THRESHOLD``; free indirect speech as in ``_posterior``. The CRF's label
+        marginals are queried only where they can change the outcome."""
+        marginal = self._kind.marginal
+        needed = sorted({x for labs in self._labels_with.values() for x in labs})
+        w = MIX_WEIGHT
+        th_i, th_r, th_f = MIX_THRESHOLD["I"], MIX_THRESHOLD["R"], POSTERIOR_THRESHOLD["F"]
+        plain = self._plain
+        out = []
+        for t, lab in enumerate(viterbi):
+            kinds = "D" if "D" in lab else ""
+            rest = 1.0 - (marginal(plain[0], t) + marginal(plain[1], t) if len(plain) == 2
+                          else sum(marginal(x, t) for x in plain))
+            lr_i, lr_r = clause_probs[t]
+            # the CRF adds at most w * rest
+            sure_i, sure_r = (1 - w) * lr_i >= th_i, (1 - w) * lr_r >= th_r
+            open_i = not sure_i and w * rest + (1 - w) * lr_i >= th_i
+            open_r = not sure_r and w * rest + (1 - w) * lr_r >= th_r
+            if not (open_i or open_r or rest >= th_f):
+                out.append("".join(c for c in ORDER if c in kinds + "I" * sure_i + "R" * sure_r)
+                           or "O")
+                continue
+            probs = {x: marginal(x, t) for x in needed}
+            for initial, labs in self._labels_with.items():
+                p = sum(probs[x] for x in labs)
+                if initial == "F":
+                    if p >= th_f:
+                        kinds += initial
+                elif w * p + (1 - w) * (lr_i if initial == "I" else lr_r) >= MIX_THRESHOLD[initial]:
                     kinds += initial
             out.append("".join(c for c in ORDER if c in kinds) or "O")
         return out
@@ -177,18 +231,20 @@ class GermanSpeechTagger:
     def tag_tokens_many(self, docs: list[tuple[list[str], frozenset[int]]]) -> list[TokenTags]:
         """``tag_tokens`` for several (tokens, starts) documents; the neural kind model, where
         present, runs over all of them as one batch."""
-        prepared = [document_features(tokens, self._pos.tag, starts) if tokens else None
-                    for tokens, starts in docs]
+        extras: list[dict] = [{} for _ in docs]
+        prepared = [document_features(tokens, self._pos.tag, starts, self._clauses, ex)
+                    if tokens else None for (tokens, starts), ex in zip(docs, extras)]
         nn_probs = [None] * len(docs)
         if self._nn is not None:
             todo = [j for j, x in enumerate(prepared) if x is not None]
             for j, p in zip(todo, self.nn_probabilities([(prepared[j][1], prepared[j][0])
                                                           for j in todo])):
                 nn_probs[j] = p
-        return [self._tag_prepared(tokens, x, p) if x is not None else TokenTags([], [], [])
-                for (tokens, _), x, p in zip(docs, prepared, nn_probs)]
+        return [self._tag_prepared(tokens, x, p, ex.get("clause_probs"))
+                if x is not None else TokenTags([], [], [])
+                for (tokens, _), x, p, ex in zip(docs, prepared, nn_probs, extras)]
 
-    def _tag_prepared(self, tokens, prepared, nn_probs) -> TokenTags:
+    def _tag_prepared(self, tokens, prepared, nn_probs, clause_probs=None) -> TokenTags:
         import pycrfsuite
 
         chunks, feats = prepared
@@ -199,9 +255,10 @@ class GermanSpeechTagger:
         roles: list[str] = []
         seqs = group_chunks(chunks, SEQUENCE_TOKENS)
         xseqs = [pycrfsuite.ItemSequence(feats[s:e]) for s, e in seqs]
-        for xseq in xseqs:
+        for (s, e), xseq in zip(seqs, xseqs):
             if self._nn is None:
-                labels.extend(self._posterior(self._kind.tag(xseq)))
+                labels.extend(self._posterior(self._kind.tag(xseq), None if clause_probs is None
+                                              else clause_probs[s:e]))
             if not self._role_stacked:
                 roles.extend(self._role.tag(xseq))
         if self._nn is not None:
@@ -219,6 +276,7 @@ class GermanSpeechTagger:
                 labels.extend(self._stack.tag(xseq))
         kinds = [decode_kinds(lab) for lab in labels]
         _fill_quotes(kinds, q)
+        _drop_tables(kinds, tokens, chunks)
         return TokenTags(kinds, roles, chunks, breaks, tuple(tokens))
 
     def token_spans(self, tags: TokenTags) -> list[TokenSpan]:
@@ -327,6 +385,20 @@ def _fallback_speaker(tokens, s: int, e: int, cue, chunks, sent_of, inside: bool
             and tokens[i] not in _PRONOUNS and (inside or not s <= j - 1 < e):
         j -= 1
     return (j, i + 1)
+
+
+_DIGIT = re.compile(r"\d").search
+
+
+def _drop_tables(kinds: list[set[str]], tokens, chunks) -> None:
+    """No speech in a sentence whose tokens hold a digit in at least ``TABLE_SHARE`` of them
+    (tables of prices and dates; the train split has no speech token in any such sentence,
+    where the CRF could tag whole stock tables as free indirect or indirect speech)."""
+    for s, e in chunks:
+        digits = sum(1 for i in range(s, e) if not tokens[i].isalpha() and _DIGIT(tokens[i]))
+        if digits >= TABLE_SHARE * (e - s):
+            for i in range(s, e):
+                kinds[i].clear()
 
 
 def _fill_quotes(kinds: list[set[str]], q) -> None:
