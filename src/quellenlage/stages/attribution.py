@@ -190,9 +190,6 @@ def _np_after(text: str, pos: int, end: int, lang: str = "") -> tuple[int, int]:
     return pos, stop
 
 
-_GENITIVE_BEFORE_TITLE = re.compile(r"[A-ZÄÖÜ][\w-]+s\s+(?=\S)")
-
-
 def _without_titles(gap: str, lang: str) -> str:
     """The words between a verb of saying and a name after it, without person titles and a
     genitive before them: "sagte Chinas Präsident Xi Jinping" has the name right after the verb

@@ -410,6 +410,7 @@ def _without_trailing_verb(text: str, span: tuple[int, int, str], tagger) -> tup
         toks.pop()
     return start, toks[-1][1], label
 
+
 @lru_cache(maxsize=None)
 def _months(lang: str) -> frozenset[str]:
     """Month names and their abbreviations without the period ("Jan", "Sept", "August")."""
@@ -417,8 +418,6 @@ def _months(lang: str) -> frozenset[str]:
 
 
 _DAY_OR_YEAR = re.compile(r"\.?\s+\d{1,4}\b")
-
-
 _TIME_WORDS = frozenset("""in since until till by from through during last next early late mid of before after
 this im seit bis ab vom zum Anfang Ende Mitte letzten nächsten diesen diesem""".split())
 
@@ -457,6 +456,13 @@ def _dateline_places(text: str, start: int, end: int, spans: list[tuple[int, int
     return spans
 
 
+def _person_genitive(word: str, entries: dict) -> bool:
+    """Whether a word is the genitive of a person on the tagger's people list and no listed name
+    itself ("Erdogans", "Merkels"; not "Nikolaus")."""
+    return (len(word) > 3 and word.endswith("s") and word[:1].isupper()
+            and entries.get((word[:-1],)) == "PER" and (word,) not in entries)
+
+
 def _place_genitive(word: str, entries: dict) -> bool:
     """Whether a word is the genitive of a place on the hand lists and no listed name itself
     ("Bayerns", "Chinas"; not "Paris")."""
@@ -472,7 +478,7 @@ def _org_acronym_compound(word: str, entries: dict) -> bool:
 
 
 def _german_mention_fixes(text: str, start: int, end: int, spans: list[tuple[int, int, str]],
-                      tagger) -> list[tuple[int, int, str]]:
+                          tagger) -> list[tuple[int, int, str]]:
     """German: the genitive of a listed person is that person, where the tagger missed it
     ("mit Erdogans Türkei") or read it as part of the place before it ("der Türkei Erdogans" ->
     "Türkei" LOC, "Erdogans" PER); the genitive of a listed place that the tagger read as a
@@ -480,11 +486,6 @@ def _german_mention_fixes(text: str, start: int, end: int, spans: list[tuple[int
     with a listed organisation's acronym is an organisation ("ISIS-Khorasan"). Spans sorted by
     start."""
     entries = tagger.extractor.gazetteer.entries
-
-    def genitive(word: str) -> bool:
-        return (len(word) > 3 and word.endswith("s") and word[:1].isupper()
-                and entries.get((word[:-1],)) == "PER" and (word,) not in entries)
-
     out = []
     for a, b, label in spans:
         toks = tokenize(text, a, b)
@@ -493,13 +494,14 @@ def _german_mention_fixes(text: str, start: int, end: int, spans: list[tuple[int
             out.append((a, b, "LOC"))
         elif label in ("LOC", "PER") and len(words) == 1 and _org_acronym_compound(words[0], entries):  # "ISIS-Khorasan"
             out.append((a, b, "ORG"))
-        elif label != "PER" and len(words) == 2 and genitive(words[1]) and "LOC" in entries.get(tuple(words[:1]), ""):
+        elif (label != "PER" and len(words) == 2 and _person_genitive(words[1], entries)
+              and "LOC" in entries.get(tuple(words[:1]), "")):
             out += [(a, toks[0][1], label), (toks[1][0], b, "PER")]
         else:
             out.append((a, b, label))
     taken = SpanIndex((a, b, None) for a, b, _ in out)
     for x, y in tokenize(text, start, end):
-        if genitive(text[x:y]) and not taken.overlaps(x, y):
+        if _person_genitive(text[x:y], entries) and not taken.overlaps(x, y):
             out.append((x, y, "PER"))
     return sorted(out)
 
@@ -508,11 +510,7 @@ def _uninflected_person(name: str) -> str:
     """A German person's name without the genitive "-s" where the tagger's people list holds it
     so ("Erdogans" -> "Erdogan"; "Nikolaus" stays)."""
     entries = _model_tagger("de").extractor.gazetteer.entries
-    words = name.split()
-    if (len(words[-1]) > 3 and words[-1].endswith("s") and (words[-1],) not in entries
-            and entries.get((words[-1][:-1],)) == "PER"):
-        return name[:-1]
-    return name
+    return name[:-1] if _person_genitive(name.split()[-1], entries) else name
 
 
 def _model_tagger(lang: str):
