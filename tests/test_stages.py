@@ -208,6 +208,17 @@ def test_a_common_noun_that_only_geonames_holds_is_no_place_after_an_article():
     assert names.get("Plano") == "LOC", names
 
 
+def test_an_airport_code_among_the_geonames_alternative_names_is_no_place():
+    # "BRI" (Bari's airport) and "SCO" (Aktau's) are on the GeoNames list only as alternative
+    # names of cities; in running text they are acronyms. Listed places in capitals stay places.
+    text = ("Er steht hinter dem Masterplan von BRI und SCO. In den USA und in Bari wurde "
+            "darüber berichtet.")
+    doc = analyze(text, lang="de", input_format="text")
+    labels = {m.text: e.label for e in doc.entities for m in e.mentions}
+    assert labels.get("BRI") != "LOC" and labels.get("SCO") != "LOC", labels
+    assert labels.get("USA") == "LOC" and labels.get("Bari") == "LOC", labels
+
+
 def test_the_genitive_of_a_listed_person_is_that_person():
     # "mit Erdogans Türkei": the tagger missed the person; "der Türkei Erdogans": it read one place
     text = ("Findet die Zusammenarbeit mit Erdogans Türkei jetzt ihr Ende? Escobar beschreibt das "

@@ -390,6 +390,20 @@ def _common_noun_place(text: str, span: tuple[int, int, str], tagger, gaz: _Gaz,
             and bool(before) and before[0].lower() in _DETERMINERS)
 
 
+def _code_place(text: str, span: tuple[int, int, str], tagger, gaz: _Gaz, lang: str) -> bool:
+    """Whether a one-word place of the tagger is a word of two to four capitals that only the
+    GeoNames list holds, among its cities' alternative names, which include their airports'
+    codes ("BRI" is Bari's, "SCO" Aktau's, "BND" Bandar Abbas's): in running text such a word
+    is an acronym, not a place. No hand list has it as a place."""
+    start, end, label = span
+    word = text[start:end]
+    if label != "LOC" or not (2 <= len(word) <= 4 and word.isalpha() and word.isupper()):
+        return False
+    if _lookup(gaz, word) == "LOC" or word in _hand_places(lang):
+        return False
+    return tagger.extractor.gazetteer.entries.get((word,)) == "LOC"
+
+
 _TRAILING_COMMON = 0.75 * 255  # the prior's O probability (x 255) of a lower-case word a name does not end in
 
 
@@ -593,6 +607,7 @@ class EntitiesStage:
                          if label in _LABELS and sentence.text[a:b] not in not_names]
                 spans = [_without_trailing_verb(doc.text, x, tagger) if lang == "de" else x for x in spans
                          if not _common_noun_place(doc.text, x, tagger, gaz, gaz_lang)
+                         and not _code_place(doc.text, x, tagger, gaz, gaz_lang)
                          and not _month_of_date(doc.text, x, gaz_lang)]
                 spans = _dateline_places(doc.text, sentence.start, sentence.end, spans)
                 if lang == "de":
