@@ -653,7 +653,8 @@ def attribution_fixture_results(path, lang):
     return right, rows
 
 
-@pytest.mark.parametrize("name, lang", [("de_news", "de"), ("de_news_heldout", "de"), ("en_news_heldout", "en")])
+@pytest.mark.parametrize("name, lang", [("de_news", "de"), ("de_news_heldout", "de"), ("en_news_heldout", "en"),
+                                        ("de_news_heldout2", "de"), ("en_news_heldout2", "en")])
 def test_attribution_fixture_gates(name, lang):
     import json
     from pathlib import Path
