@@ -641,6 +641,62 @@ def test_a_german_speaker_after_a_place_and_a_title():
     assert [c.attribution.source_text for c in doc.claims] == ["Markus Söder", "Xi Jinping"]
 
 
+@pytest.mark.parametrize("text, lang, kind, word", [
+    ('Eine Mitarbeiterin, die nicht namentlich genannt werden wollte, sagte, das Projekt sei gescheitert.',
+     'de', 'anonymous', 'Mitarbeiterin'),
+    ('Ein Offizier, der anonym bleiben wollte, erklärte, die Truppen zögen ab.',
+     'de', 'anonymous', 'Offizier'),
+    ('A senior official, who spoke on condition of anonymity, said the talks had collapsed.',
+     'en', 'anonymous', 'official'),
+    ('A police officer, who asked not to be named, said the suspect was armed.',
+     'en', 'anonymous', 'officer'),
+    ('"We are out of money," said a campaign staffer who was not authorized to speak publicly.',
+     'en', 'anonymous', 'staffer'),
+    ('Aus Fraktionskreisen hieß es, der Antrag werde abgelehnt.',
+     'de', 'anonymous', 'Fraktionskreisen'),
+    ('Nach Informationen aus Justizkreisen wurde der Haftbefehl bereits erlassen.',
+     'de', 'anonymous', 'Justizkreisen'),
+    ('Wie die Stadtverwaltung auf Nachfrage mitteilte, bleibt das Bad geschlossen.',
+     'de', 'described', 'Stadtverwaltung'),
+    ('Nurses at the clinic said the wards were full.',
+     'en', 'described', 'Nurses'),
+    ('Federal prosecutors said the suspect had fled.',
+     'en', 'described', 'prosecutors'),
+    ('Researchers at the university found that the drug worked.',
+     'en', 'described', 'Researchers'),
+    ('Senator Mark Kelly spoke for an hour. Afterwards, he told reporters the vote would be close.',
+     'en', 'named', 'Kelly'),
+    ('Bürgermeisterin Anna Schulz besuchte die Baustelle. Sie lobte die Arbeiter, die schnell gewesen seien.',
+     'de', 'named', 'Schulz'),
+    ('People briefed on the talks said a deal could come this week.',
+     'en', 'anonymous', 'People'),
+    ('Die Polizei geht von einem Unfall aus.',
+     'de', 'described', 'Polizei'),
+    ('Ermittler gehen davon aus, dass der Täter allein handelte.',
+     'de', 'described', 'Ermittler'),
+    ('In einer Erklärung des Bayerischen Bauernverbands heißt es, die Ernte sei schlecht.',
+     'de', 'named', 'Bauernverband'),
+    ('Aus dem Umfeld der Ministerin verlautete, sie wolle bleiben.',
+     'de', 'anonymous', 'Umfeld'),
+    ('Police believe the fire was set deliberately.',
+     'en', 'described', 'Police'),
+    ('Die Waffenruhe hielt. Die Lage sei ruhig, teilte ein Armeesprecher mit.',
+     'de', 'described', 'Armeesprecher'),
+    ('In einer Stellungnahme des Deutschen Anwaltvereins heißt es, die Reform komme zu spät.',
+     'de', 'described', 'Anwaltvereins'),
+    ('Aus dem Umfeld des Vorstands hieß es, man plane keine Entlassungen.', 'de', 'anonymous', 'Umfeld'),
+    ('Engineers behind the project cautioned that costs could rise.', 'en', 'described', 'Engineers'),
+])
+def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):
+    # sources kept anonymous on purpose ("..., who asked not to be named, said"), German circles
+    # ("aus Koalitionskreisen", "aus dem Umfeld"), groups with where they are from ("Doctors at the
+    # hospital"), beliefs ("Police believe", "geht von ... aus"), a speech tag after a comma, a
+    # pronoun after an opening phrase ("Afterwards, he told reporters")
+    att = analyze(text, lang=lang, input_format="text").claims[-1].attribution
+    assert att.type == kind or {att.type, kind} <= {"named", "described"}, att
+    assert word.lower() in (att.source_text or "").lower(), att
+
+
 def attribution_fixture_results(path, lang):
     """(right, rows) for a fixture of ``text <TAB> kind <TAB> source word`` lines (see its header)."""
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()

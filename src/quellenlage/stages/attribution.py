@@ -48,8 +48,11 @@ _EN_INVERTED_VERB_AFTER = re.compile(r"[,\"“”'’]\s*$")
 # (the group name is the particle the verb needs)
 _DE_SEPARABLE = re.compile(r"(?i)\b(?:(?P<mit>teilten?|teilt)|(?P<an>gaben?|gibt|kündigten?|kündigt)"
                            r"|(?P<ein>räumten?|räumt)|(?P<hinzu>fügten?|fügt)|(?P<zurück>wies|wiesen|weist)"
-                           r"|(?P<vor>werfen|wirft|warf|warfen))\b")
-_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück|vor)(?=\s*[,:]|\s*[.!?]?[\"“”»«]*\s*$)")
+                           r"|(?P<vor>werfen|wirft|warf|warfen)|(?P<aus>gehen|geht|ging|gingen))\b")
+_DE_SEPARABLE_END = re.compile(r"(?i)\s(mit|an|ein|hinzu|zurück|vor|aus)(?=\s*[,:]|\s*[.!?]?[\"“”»«]*\s*$)")
+# "ausgehen" is a verb of belief only with "von"/"davon": "Die Polizei geht von Brandstiftung aus"
+# (not "Das Licht geht aus")
+_DE_VON_BETWEEN = re.compile(r"(?i)\b(?:davon|von|vom)\b")
 # "Das teilte X mit." / "Dies sagte X.": the sentence before is X's statement.
 _DE_BACK_REFERENCE = re.compile(r"^\s*(?:Das|Dies|Dies alles|Das alles|Dieses)\s+\w+")
 # The auxiliary right after the subject of a German perfect ("Habeck hat ... gesagt").
@@ -89,12 +92,18 @@ _DE_NOT_VERBS = frozenset({"durch", "für", "gegen", "ohne", "um", "aus", "bei",
 _DE_SOURCE_COMPOUND = re.compile(r"\b(?P<prep>(?i:laut|nach|gemäß|aus))\s+"
                                  r"(?P<src>[A-ZÄÖÜ]\w*(?:angaben|informationen|kreisen|berichten|schätzungen|recherchen))\b")
 _DE_HEARSAY = re.compile(r"\b[Dd]em Vernehmen nach\b|\b[Ww]ie verlautet\b")
-_DE_HEISST_ES = re.compile(r"\s*(?:In|Aus)\s+(?P<src>" + _DE_DESCRIPTION + r")\s+(?P<cue>(?:heißt|hieß)\s+es)\b")
+# "In einer Mitteilung des Ministeriums heißt es", "In einer Stellungnahme des Deutschen Richterbundes
+# hieß es": the words between the preposition and "heißt es" are the source
+_DE_HEISST_ES = re.compile(r"\s*(?:In|Aus)\s+(?P<src>(?i:der|die|das|dem|den|ein|eine|einer|einem|eines)\s+"
+                           r"[^,.;:!?\"“”„«»]{2,80}?)\s+(?P<cue>(?:heißt|hieß)\s+es)\b")
 _DE_DESCRIPTION_START = re.compile(r"\s*(" + _DE_DESCRIPTION + r")(?!\w)")
 _DE_DESCRIPTION_WITH_PLACE = re.compile(r"\s*(" + _DE_DESCRIPTION + _DE_DESCRIPTION_PLACE + r")(?!\w)")
 # A quotation announced by a colon: 'Der Doktor fuhr auf: »Du bist nicht bei Trost!«'
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
+_COMMA_BEFORE = re.compile(r",\s*$")
+_FIRST_SECOND_BEFORE = re.compile(r"(?i)\b(?:i|we|you)\s+$")
+_DE_AUS_START = re.compile(r"\s*Aus\s+(?=(?:dem|den|der)\s)")  # "Aus dem Umfeld ... verlautete": where the words came from
 _DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -- ...")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
@@ -288,8 +297,67 @@ def _is_group(phrase: str, lang: str) -> bool:
     """A bare plural group, perhaps with adjectives before it: "Police", "Civil rights activists",
     "Kritiker" (not "the crowd booed when ...": words only, at most four)."""
     words = phrase.split()
-    return (0 < len(words) <= 4 and words[-1].lower() in word_list(lang, "attribution_groups")
-            and all(w.isalpha() for w in words))
+    if not words or not all(w.isalpha() for w in words):
+        return False
+    groups = word_list(lang, "attribution_groups")
+    if len(words) <= 4 and words[-1].lower() in groups:
+        return True
+    # a group and where it is from: "Doctors at the hospital", "Kritiker der Reform"
+    return any(w.lower() in groups and words[i + 1].lower() in _GROUP_PREPS[lang] and len(words) - i <= 6
+               for i, w in enumerate(words[:3]) if i + 1 < len(words))
+
+
+# Prepositions after a bare plural group that say where the group is from: "Doctors at the
+# hospital said", "Scientists behind the study cautioned", "Kritiker der Reform sagen"
+_GROUP_PREPS = {"en": frozenset("at of for from behind with in on inside".split()),
+                "de": frozenset("der des aus in im am von vom bei beim".split())}
+# A source the text says is kept anonymous: "A police officer, who asked not to be named, said",
+# '"...," said an aide who was not authorized to speak publicly', "Ein Beamter, der nicht
+# namentlich genannt werden wollte, sagte"
+_ANONYMITY_CLAUSE = {
+    "en": re.compile(r"(?i),?\s+who\s+[^.;:!?]{0,60}?\b(?:anonymity|not\s+to\s+be\s+(?:named|identified|quoted)"
+                     r"|not\s+(?:be\s+)?(?:named|identified)|not\s+authori[sz]ed\s+to\s+(?:speak|talk|discuss|comment|disclose|brief)|name\s+not\s+be\s+used"
+                     r"|without\s+being\s+(?:named|identified))"),
+    "de": re.compile(r"(?i),\s+(?:der|die|das)\s+[^.;:!?,]{0,40}?(?:nicht\s+(?:namentlich\s+)?(?:genannt|zitiert)\s+"
+                     r"werden|anonym\s+bleiben|ungenannt\s+bleiben)\s+(?:wollte|wollten|will|wollen|möchte|möchten)\b"),
+}
+_NP_TAIL = re.compile(r"(?:[\w'’.-]+\s+){0,4}[\w'’.-]+\s*$")
+# German circles and entourages a text does not name: "aus Koalitionskreisen", "aus dem Umfeld
+# des Trainers" (the list has "Kreise*" as a word of its own; not "aus den Landkreisen")
+_DE_CIRCLES = re.compile(r"(?i)\b(\w+)kreisen?\b|\bUmfeld(?:es|s)?\b")
+_NOT_CIRCLES = frozenset({"land", "stadt", "wahl", "bezirks", "verkehrs", "teil", "halb", "viertel"})
+
+
+def _is_anonymous(phrase: str, lang: str) -> bool:
+    """Whether a source phrase names no one: a word of ``attribution_anonymous`` ("Insider",
+    "officials"), or in German a circle or entourage ("Koalitionskreisen", "Umfeld")."""
+    if phrase_regex(lang, "attribution_anonymous").search(phrase):
+        return True
+    return lang == "de" and any(m.group(1) is None or m.group(1).lower() not in _NOT_CIRCLES
+                                for m in _DE_CIRCLES.finditer(phrase))
+
+
+def _anonymity_clause(text: str, start: int, end: int, lang: str) -> Attribution | None:
+    """The source before a clause that says it stays unnamed ("A police officer, who asked not to
+    be named, said ..."): anonymous, whatever the verb."""
+    m = _ANONYMITY_CLAUSE[lang].search(text, start, end)
+    if m is None:
+        return None
+    before = text[start:m.start()]
+    cut = max(before.rfind(c) for c in ',;:"“”„«»')
+    np_start = start + cut + 1
+    lead = phrase_regex(lang, "attribution_verbs").match(text, np_start + len(text[np_start:m.start()]) -
+                                                        len(text[np_start:m.start()].lstrip()))
+    if lead is not None:  # '"...," said a campaign staffer who was not authorized ...'
+        np_start = lead.end()
+    tail = _NP_TAIL.search(text, np_start, m.start())
+    if tail is None:
+        return None
+    a, b = strip_span(text, tail.start(), tail.end())
+    if b <= a:
+        return None
+    return Attribution(type="anonymous", source_text=text[a:b], cue=text[m.start():m.end()].strip(" ,"),
+                       source_start=a, source_end=b)
 
 
 def _pronoun_antecedent(persons: list[tuple[int, Attribution, str]], index: int, cue: str) -> Attribution | None:
@@ -541,6 +609,10 @@ class AttributionStage:
         if m is None:  # parenthetical or closing: "To prevent problems, he said, officials ...", "..., she said."
             m = re.search(rf"(?i),\s+({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)(?:\s*,|\s*[.!?]?[\"”“»«’‘]*\s*$)",
                           sentence)
+        if m is None:  # after a short opening: "Afterwards, he told reporters ...", "Später erklärte sie, ..."
+            shape = (rf"^\s*[A-Z][^,;:\"“”„«»]{{0,30}},\s*({pronoun}\s+{verbs})" if lang == "en"
+                     else rf"^\s*[A-ZÄÖÜ]\w+\s+({verbs}\s+{pronoun}\b)")
+            m = re.search(rf"(?i){shape}", sentence)
         return m.group(1) if m else None
 
     @staticmethod
@@ -597,7 +669,10 @@ class AttributionStage:
     def _explicit(self, doc: Document, s, lang: str, mentions, speech_spans) -> Attribution | None:
         text = doc.text
         start, end = s.start, s.end
-        anonymous = phrase_regex(lang, "attribution_anonymous")
+        # 0. A source the text keeps anonymous on purpose ("..., who asked not to be named, said")
+        found = _anonymity_clause(text, start, end, lang)
+        if found is not None:
+            return found
 
         def classify(np_start: int, np_end: int, cue: str) -> Attribution | None:
             np_start, np_end = strip_span(text, np_start, np_end)
@@ -611,7 +686,7 @@ class AttributionStage:
             if named:
                 ms, me = named[0]
                 return Attribution(type="named", source_text=text[ms:me], cue=cue, source_start=ms, source_end=me)
-            if anonymous.search(np_text) and not _CLAUSE_IN_PHRASE.search(np_text):  # not "aides cheered as she was"
+            if _is_anonymous(np_text, lang) and not _CLAUSE_IN_PHRASE.search(np_text):  # not "aides cheered as she was"
                 return Attribution(type="anonymous", source_text=np_text, cue=cue,
                                    source_start=np_start, source_end=np_end)
             phrase = np_text.strip()
@@ -651,7 +726,12 @@ class AttributionStage:
                                    source_start=m.start(), source_end=m.end())
             m = _DE_HEISST_ES.match(text, start, end)
             if m:
-                return Attribution(type="described", source_text=m.group("src"), cue=m.group("cue"),
+                named = next(((ms, me) for ms, me, _e in mentions if m.start("src") <= ms and me <= m.end("src")), None)
+                if named is not None:
+                    return Attribution(type="named", source_text=text[named[0]:named[1]], cue=m.group("cue"),
+                                       source_start=named[0], source_end=named[1])
+                return Attribution(type="anonymous" if _is_anonymous(m.group("src"), lang) else "described",
+                                   source_text=m.group("src"), cue=m.group("cue"),
                                    source_start=m.start("src"), source_end=m.end("src"))
         # 2. Verbs of saying next to a named source: "X sagte", "sagte X", "X hat geschildert".
         verbs = phrase_regex(lang, "attribution_verbs")
@@ -660,11 +740,16 @@ class AttributionStage:
             particle = _DE_SEPARABLE_END.search(text, start, end)
             if particle:
                 cues += [m for m in _DE_SEPARABLE.finditer(text, start, particle.start())
-                         if m.lastgroup == particle.group(1).lower()]
+                         if m.lastgroup == particle.group(1).lower()
+                         and (m.lastgroup != "aus" or _DE_VON_BETWEEN.search(text, m.end(), particle.start()))]
         # German "so" names a speaker only right after a quotation: '„...“, so Baerbock', not
         # "Sei nicht so albern, Otto"
         cues = [m for m in cues if m.group(0).lower() != "so"
                 or _QUOTE_MARK.search(text, max(start, m.start() - 3), m.start())]
+        # a belief is a source's only when the believer is not the writer or the reader: "Police
+        # believe", not "I believe", "we believe"
+        cues = [m for m in cues if m.group(0).lower() not in ("believe", "believes")
+                or not _FIRST_SECOND_BEFORE.search(text, max(start, m.start() - 6), m.start())]
         honorifics = phrase_regex(lang, "entities_honorifics", suffix=r"(?!\w)")
         for m in cues:
             # perfect tense, the participle closing the clause: "Habeck hat im Interview mit dem
@@ -706,6 +791,9 @@ class AttributionStage:
                                    source_start=ms, source_end=me)
             # An anonymous subject right before the verb: "Insider sagten", "officials said".
             np_start, np_end = _np_before(text, start, m.start())
+            aus = _DE_AUS_START.match(text, start, m.start()) if lang == "de" else None
+            if aus is not None:
+                np_start = aus.end()  # "Aus dem Umfeld der Ministerin verlautete, ..."
             if np_end > np_start and len(text[np_start:np_end].split()) <= 8:
                 found = classify(np_start, np_end, m.group(0).strip())
                 if found is not None and found.type == "anonymous":
@@ -760,10 +848,12 @@ class AttributionStage:
         # "Die Bank teilte mit", or after it, behind a quotation: '"...," said the spokesman.',
         # '„...“, sagte ein Sprecher des Ministeriums am Montag.', '„...“, so ein Insider.'
         described = _DESCRIBED[lang]
-        anonymous_words = phrase_regex(lang, "attribution_anonymous")
         for m in cues:
             after = None
-            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()):
+            # after a quotation or a comma: '"...," said the spokesman', "Die Lage sei ruhig,
+            # teilte ein Armeesprecher mit"
+            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()) or (lang == "de" and _COMMA_BEFORE.search(
+                    text, max(start, m.start() - 3), m.start())):
                 after = _DESCRIBED_AFTER[lang].match(text, m.end(), end)
             if after is not None:
                 np_start, np_end = after.span(1)
@@ -772,12 +862,12 @@ class AttributionStage:
                 if named is not None:  # 'so der Grünen-Politiker Cem Özdemir': the name, not the description
                     return Attribution(type="named", source_text=text[named[0]:named[1]], cue=m.group(0).strip(),
                                        source_start=named[0], source_end=named[1])
-                if anonymous_words.search(phrase) and not _NOT_IN_DESCRIPTION.search(phrase):
+                if _is_anonymous(phrase, lang) and not _NOT_IN_DESCRIPTION.search(phrase):
                     return Attribution(type="anonymous", source_text=phrase, cue=m.group(0).strip(),
                                        source_start=np_start, source_end=np_end)
             else:
                 if m.group(0)[:1].isupper() or m.group(0).lower() in _NOT_DESCRIBED_CUES \
-                        or (lang == "de" and m.group(0).lower().startswith("ge")):
+                        or (lang == "de" and m.group(0).lower().startswith("ge") and m.re is not _DE_SEPARABLE):
                     continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
                 np_start, np_end = _np_before(text, start, m.start())
                 while np_start < np_end and text[np_start] in " \"“”„«»’‘'":  # '"...," the ad's narrator says'
@@ -788,8 +878,14 @@ class AttributionStage:
                 if lang == "de":  # a genitive is no clause: "Wie ein Sprecher der Stadt mitteilte"
                     lead = _LEADING_CONJUNCTION.match(text, start, m.start())
                     np = _DE_DESCRIPTION_WITH_PLACE.match(text, lead.end() if lead else start, m.start())
-                    if np is not None and not text[np.end():m.start()].strip():
+                    gap = "" if np is None else text[np.end():m.start()]
+                    # nothing between, or a short adverbial: "Wie die Betreiberfirma auf Anfrage mitteilte"
+                    if np is not None and (not gap.strip() or (
+                            lead is not None and len(gap.split()) <= 3 and gap.split()[0].islower()
+                            and not re.search(r"[^\w\s]", gap))):
                         np_start = np.start(1)
+                        if gap.strip():
+                            np_end = np.end()
                 phrase = text[np_start:np_end].strip()
             if ((described.match(phrase) and 2 <= len(phrase.split()) <= 6 and not _QUOTE_MARK.search(phrase)
                     and not _NOT_IN_DESCRIPTION.search(phrase) and not _DASH.search(phrase))
