@@ -284,3 +284,33 @@ def test_no_speech_in_tables_of_numbers():
     _drop_tables(kinds, tokens, chunks)
     assert all(kinds[i] == {"reported"} for i in range(4))
     assert not any(kinds[i] for i in range(4, 13))
+
+
+def test_speaker_nearest_to_the_cue_not_to_the_span():
+    from quellenlage.speech.tagger_de import _nearest
+
+    # "Ich fürchte, Schwester Elisabeth, der Eindruck wäre zu stark, entgegnete die blasse Dame."
+    chunks = [(0, 17)]
+    sent_of = [0] * 17
+    runs = [(3, 5), (15, 16)]  # "Schwester Elisabeth", "Dame"
+    assert _nearest(runs, 6, 11, sent_of, chunks) == (3, 5)  # nearest to the span
+    assert _nearest(runs, 6, 11, sent_of, chunks, anchor=(12, 13)) == (15, 16)  # to the cue
+
+
+def test_speakers_from_the_role_marginals(tagger):
+    text = ("Ich fürchte, Schwester Elisabeth, der Eindruck wäre zu stark, "
+            "entgegnete die blasse Dame.")
+    speakers = {text[sp.speaker[0]:sp.speaker[1]] for sp in tagger.find(text) if sp.speaker}
+    assert "Dame" in speakers and not any("Elisabeth" in x for x in speakers)
+
+
+def test_clause_crf_gives_one_probability_per_clause(tmp_path):
+    from quellenlage.speech.clauses_de import ClauseCRF, fit_crf
+
+    docs = [([{"w=sagte", "bias"}, {"f=dass", "c:K1", "bias"}], [False, True], [False, False]),
+            ([{"w=lief", "bias"}, {"w=erzählte", "bias"}], [False, False], [False, True])] * 3
+    path = tmp_path / "clauses.crfsuite"
+    fit_crf(docs, path)
+    probs = ClauseCRF(path).indirect([{"w=sagte", "bias"}, {"f=dass", "c:K1", "bias"}])
+    assert len(probs) == 2 and all(0.0 <= p <= 1.0 for p in probs) and probs[1] > probs[0]
+    assert ClauseCRF(path).indirect([]) == []

@@ -13,7 +13,8 @@ from dev) into ``resources/de/speech_words_mined.txt`` (the same list for both r
 (2) the part-of-speech tagger (``speech_de_pos.crfsuite``) is trained on the samples; the
 speech CRFs see part-of-speech tags predicted two-fold out-of-fold, as noisy as at run time;
 (3) the clause classifier for indirect/reported speech (``speech_de_clauses.npz``, on the same
-out-of-fold tags), mixed into the kind CRF's decoding at run time; (4) the kind and role CRFs.
+out-of-fold tags) and the clause CRF over the same bags (``speech_de_clauses_crf.crfsuite``),
+mixed into the kind CRF's decoding at run time; (4) the kind and role CRFs.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from quellenlage.evaluation.speech import evaluate_documents, is_dev  # noqa: E402
 from quellenlage.speech.corpora import read_rw_folder  # noqa: E402
-from quellenlage.speech.clauses_de import CLAUSE_FILE, fit as fit_clauses  # noqa: E402
+from quellenlage.speech.clauses_de import (  # noqa: E402
+    CLAUSE_CRF_FILE, CLAUSE_FILE, fit as fit_clauses, fit_crf as fit_clause_crf)
 from quellenlage.speech.features_de import clause_bags_for, document_features, stack_features  # noqa: E402
 from quellenlage.speech.lexicon import MINED_WORDS, RESOURCES, german_mined_words  # noqa: E402
 from quellenlage.speech.pos_de import GermanPosTagger, train_pos_tagger  # noqa: E402
@@ -43,6 +45,8 @@ from quellenlage.speech.textfeatures import group_chunks, sentence_chunks  # noq
 MODEL_DIR = ROOT / "src" / "quellenlage" / "models" / "speech"
 KIND_PARAMS = {"c1": 0.5, "c2": 0.1, "max_iterations": 150, "feature.minfreq": 2,
                "feature.possible_transitions": True}
+CLAUSE_CRF = False  # the clause CRF mixed into P(indirect) (speech_de_clauses_crf.crfsuite): measured,
+# not robust (dev indirect +0.8 points, 90 % interval -0.9 to +2.4) and about 15 % slower; off
 STACK = False  # second-pass kind CRF on first-pass labels: lowered dev F1 (MODEL_CARD), off
 ROLE_STACK = False  # role CRF on first-pass kind labels (two-fold out-of-fold): not validated, off
 ROLE_FILE = "speech_de_roles_stacked.crfsuite" if ROLE_STACK else "speech_de_roles.crfsuite"
@@ -106,15 +110,24 @@ def _train_clauses(docs, oof, path: Path, log) -> None:
     part-of-speech tags (as noisy as at run time); a clause is indirect/reported speech when at
     least half of its tokens are."""
     bags, y_i, y_r = [], [], []
+    per_doc = []
     for d in docs:
+        n0 = len(bags)
         for a, b, bag in clause_bags_for(d.tokens, sentence_chunks(d.tokens), oof[d.name]):
             bags.append(bag)
             y_i.append(sum("indirect" in d.kinds[i] for i in range(a, b)) * 2 >= b - a)
             y_r.append(sum("reported" in d.kinds[i] for i in range(a, b)) * 2 >= b - a)
+        per_doc.append((bags[n0:], y_i[n0:], y_r[n0:]))
     t0 = time.time()
     fit_clauses(bags, y_i, y_r).save(path)
     log(f"trained clause classifier on {len(bags)} clauses in {time.time() - t0:.0f} s -> "
         f"{path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+    if CLAUSE_CRF:
+        t0 = time.time()
+        crf_path = path.with_name(CLAUSE_CRF_FILE)
+        fit_clause_crf(per_doc, crf_path)
+        log(f"trained clause CRF in {time.time() - t0:.0f} s -> {crf_path.name} "
+            f"({crf_path.stat().st_size / 1e6:.1f} MB)")
 
 
 def _role(doc, i: int) -> str:

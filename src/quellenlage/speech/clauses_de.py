@@ -22,6 +22,15 @@ import numpy as np
 DIM = 1 << 18  # hashed feature space for training
 CLAUSE_FILE = "speech_de_clauses.npz"
 C = 0.3  # inverse L2 regularisation (0.1: same within 0.001 on the held-out half, 1 and 3 lower)
+# A linear-chain CRF over a document's clauses (the same bags as attributes; labels O, I, R,
+# IR), next to the kind model; where present, P(indirect) of a clause is
+# (1 - CRF_SHARE) * the regression's + CRF_SHARE * the CRF's marginal (chosen on the two
+# halves of the train split, MODEL_CARD); P(reported) stays the regression's (the CRF's was
+# lower there).
+CLAUSE_CRF_FILE = "speech_de_clauses_crf.crfsuite"
+CRF_SHARE = 0.7
+CRF_PARAMS = {"c1": 0.0, "c2": 5.0, "max_iterations": 150, "feature.minfreq": 2,
+              "feature.possible_transitions": True}
 
 
 def _h(s: str) -> int:
@@ -279,6 +288,52 @@ class ClauseModel:
             z[k, 0], z[k, 1] = zi, zr
             spans.append((a, b, None))
         return spans, 1.0 / (1.0 + np.exp(-z))
+
+
+def clause_labels(y_i, y_r) -> list[str]:
+    """The clause CRF's labels from the clauses' indirect/reported flags."""
+    return [("I" if i else "") + ("R" if r else "") or "O" for i, r in zip(y_i, y_r)]
+
+
+def fit_crf(documents, path: Path) -> None:
+    """Train the clause CRF on (bags, indirect flags, reported flags) per document."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for bags, y_i, y_r in documents:
+        if bags:
+            trainer.append(pycrfsuite.ItemSequence([sorted(b) for b in bags]),
+                           clause_labels(y_i, y_r))
+    trainer.select("lbfgs", "crf1d")
+    trainer.set_params(CRF_PARAMS)
+    trainer.train(str(path))
+
+
+class ClauseCRF:
+    """Marginal P(indirect) of each clause of a document from the clause CRF."""
+
+    def __init__(self, path: Path) -> None:
+        from quellenlage.crf import open_crf
+
+        self._crf = open_crf(path, "speech clause model", "training/train_speech.py")
+        self._indirect = tuple(x for x in self._crf.labels() if "I" in x)
+
+    def indirect(self, bags) -> list[float]:
+        """Marginal P(indirect) of each clause of the clause sequence ``bags`` (the tagger takes
+        P(reported) from the regression alone)."""
+        import pycrfsuite
+
+        n = len(bags)
+        if not n:
+            return []
+        crf = self._crf
+        crf.set(pycrfsuite.ItemSequence([list(b) for b in bags]))  # attribute order is free
+        marginal = crf.marginal
+        out = [0.0] * n
+        for x in self._indirect:
+            for t in range(n):
+                out[t] += marginal(x, t)
+        return out
 
 
 def token_probs(n: int, chunks, items, probs) -> list[list[float]]:

@@ -53,13 +53,15 @@ PosTagger = Callable[[list[str], list[tuple[int, int]]], list[str]]
 
 
 def document_features(tokens: list[str], pos_tags: PosTagger, starts: frozenset[int] = frozenset(),
-                      clause_model=None, extras: dict | None = None
+                      clause_model=None, extras: dict | None = None, clause_crf=None
                       ) -> tuple[list[tuple[int, int]], list[list[str]]]:
     """Sentence chunks and per-token feature lists for one document's token strings
     (``pos_tags(tokens, chunks)``: the part-of-speech tags, e.g. ``GermanPosTagger.tag``;
     ``starts``: token indices that must begin a sentence, e.g. line starts). With a
     ``clause_model`` (``clauses_de.ClauseModel``) and an ``extras`` dict, ``extras["clause_probs"]``
-    gets each token's clause probabilities [P(indirect), P(reported)]."""
+    gets each token's clause probabilities [P(indirect), P(reported)]; with a ``clause_crf``
+    too (``clauses_de.ClauseCRF``), P(indirect) is mixed with the clause CRF's
+    (``clauses_de.CRF_SHARE``)."""
     chunks, feats, (q, is_verb) = _base_features(tokens, starts)
     tags = pos_tags(tokens, chunks)
     hit = _mined_hits(tokens, chunks)
@@ -71,9 +73,22 @@ def document_features(tokens: list[str], pos_tags: PosTagger, starts: frozenset[
     if clause_model is not None and extras is not None:
         from quellenlage.speech.clauses_de import token_probs
 
-        items, probs = clause_model.clause_probs(tokens, chunks, tags, hit, german_lexicons()[0],
-                                                 clauses, q.inside, is_verb)
-        extras["clause_probs"] = token_probs(len(tokens), chunks, items, probs)
+        if clause_crf is None:
+            items, probs = clause_model.clause_probs(tokens, chunks, tags, hit,
+                                                     german_lexicons()[0], clauses, q.inside, is_verb)
+            extras["clause_probs"] = token_probs(len(tokens), chunks, items, probs)
+        else:
+            from quellenlage.speech.clauses_de import CRF_SHARE, clause_bags
+
+            items = clause_bags(tokens, chunks, tags, hit, german_lexicons()[0], clauses, q.inside,
+                                is_verb)
+            bags = [bag for _, _, bag in items]
+            lr = token_probs(len(tokens), chunks, items, clause_model.probs(bags))
+            cc = token_probs(len(tokens), chunks, items,
+                             [(p, 0.0) for p in clause_crf.indirect(bags)])
+            # mixed per token (a mark between two clauses takes the lower of each model's)
+            extras["clause_probs"] = [[(1 - CRF_SHARE) * a[0] + CRF_SHARE * b[0], a[1]]
+                                      for a, b in zip(lr, cc)]
     return chunks, feats
 
 

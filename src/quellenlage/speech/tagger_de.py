@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quellenlage.crf import open_crf
-from quellenlage.speech.clauses_de import CLAUSE_FILE
+from quellenlage.speech.clauses_de import CLAUSE_CRF_FILE, CLAUSE_FILE
 from quellenlage.speech.corpora import KINDS
 from quellenlage.speech.features_de import document_features, stack_features
 from quellenlage.speech.pos_de import GermanPosTagger
@@ -36,6 +36,12 @@ POSTERIOR_THRESHOLD = {"I": 0.3, "R": 0.2, "F": 0.2}  # chosen on dev (MODEL_CAR
 # probability reaches MIX_THRESHOLD (chosen on the held-out half of the train split, MODEL_CARD)
 MIX_WEIGHT = 0.3
 MIX_THRESHOLD = {"I": 0.25, "R": 0.25}
+# with the clause CRF too (speech_de_clauses_crf.crfsuite, clauses_de.CRF_SHARE): indirect speech
+# at 0.35 (chosen on the two halves of the train split, MODEL_CARD)
+MIX_THRESHOLD_CRF = {"I": 0.35, "R": 0.25}
+# speaker mentions: tokens whose marginal P(S) under the role CRF reaches this (the Viterbi path
+# finds too few; chosen on the held-out half of the train split: speaker accuracy 0.335 -> 0.391)
+SPEAKER_THRESHOLD = 0.15
 TABLE_SHARE = 0.3  # no speech in a sentence with at least this share of tokens holding a digit
 QUOTE_FILL = 0.3  # a quotation whose tokens are this much direct speech becomes direct whole
 SEQUENCE_TOKENS = 1000  # sentences are tagged in sequences of up to this many tokens
@@ -115,6 +121,17 @@ class GermanSpeechTagger:
             from quellenlage.speech.clauses_de import ClauseModel
 
             self._clauses = ClauseModel.load(Path(clause_model))
+        # the clause CRF, next to the clause classifier (optional: without it the decoding of
+        # the regression alone)
+        self._clause_crf = None
+        self._mix_threshold = MIX_THRESHOLD
+        crf_file = Path(clause_model).with_name(CLAUSE_CRF_FILE)
+        if self._clauses is not None and crf_file.is_file():
+            from quellenlage.speech.clauses_de import ClauseCRF
+
+            self._clause_crf = ClauseCRF(crf_file)
+            self._mix_threshold = MIX_THRESHOLD_CRF
+        self._speaker_label = "S" in self._role.labels()
         self._nn = None
         if nn_model is not None:
             from quellenlage.seqnn import SeqTagger
@@ -154,7 +171,8 @@ class GermanSpeechTagger:
         marginal = self._kind.marginal
         needed = sorted({x for labs in self._labels_with.values() for x in labs})
         w = MIX_WEIGHT
-        th_i, th_r, th_f = MIX_THRESHOLD["I"], MIX_THRESHOLD["R"], POSTERIOR_THRESHOLD["F"]
+        mix = self._mix_threshold
+        th_i, th_r, th_f = mix["I"], mix["R"], POSTERIOR_THRESHOLD["F"]
         plain = self._plain
         out = []
         for t, lab in enumerate(viterbi):
@@ -176,7 +194,7 @@ class GermanSpeechTagger:
                 if initial == "F":
                     if p >= th_f:
                         kinds += initial
-                elif w * p + (1 - w) * (lr_i if initial == "I" else lr_r) >= MIX_THRESHOLD[initial]:
+                elif w * p + (1 - w) * (lr_i if initial == "I" else lr_r) >= mix[initial]:
                     kinds += initial
             out.append("".join(c for c in ORDER if c in kinds) or "O")
         return out
@@ -232,7 +250,8 @@ class GermanSpeechTagger:
         """``tag_tokens`` for several (tokens, starts) documents; the neural kind model, where
         present, runs over all of them as one batch."""
         extras: list[dict] = [{} for _ in docs]
-        prepared = [document_features(tokens, self._pos.tag, starts, self._clauses, ex)
+        prepared = [document_features(tokens, self._pos.tag, starts, self._clauses, ex,
+                                      self._clause_crf)
                     if tokens else None for (tokens, starts), ex in zip(docs, extras)]
         nn_probs = [None] * len(docs)
         if self._nn is not None:
@@ -260,7 +279,7 @@ class GermanSpeechTagger:
                 labels.extend(self._posterior(self._kind.tag(xseq), None if clause_probs is None
                                               else clause_probs[s:e]))
             if not self._role_stacked:
-                roles.extend(self._role.tag(xseq))
+                roles.extend(self._roles(xseq))
         if self._nn is not None:
             labels = self._mixed_labels(nn_probs, seqs, xseqs)
         if self._role_stacked or self._stack is not None:
@@ -268,7 +287,7 @@ class GermanSpeechTagger:
         if self._role_stacked:
             for s, e in seqs:
                 xseq = pycrfsuite.ItemSequence([feats[i] + extra[i] for i in range(s, e)])
-                roles.extend(self._role.tag(xseq))
+                roles.extend(self._roles(xseq))
         if self._stack is not None:
             labels = []
             for s, e in seqs:
@@ -278,6 +297,17 @@ class GermanSpeechTagger:
         _fill_quotes(kinds, q)
         _drop_tables(kinds, tokens, chunks)
         return TokenTags(kinds, roles, chunks, breaks, tuple(tokens))
+
+    def _roles(self, xseq) -> list[str]:
+        """Role labels of a sequence: the Viterbi path, with speaker (``S``) exactly where the
+        marginal P(S) reaches ``SPEAKER_THRESHOLD``."""
+        labels = self._role.tag(xseq)
+        if not self._speaker_label:
+            return labels
+        marginal = self._role.marginal
+        th = SPEAKER_THRESHOLD
+        return ["S" if marginal("S", t) >= th else ("O" if lab == "S" else lab)
+                for t, lab in enumerate(labels)]
 
     def token_spans(self, tags: TokenTags) -> list[TokenSpan]:
         """Speech spans over token indices, each with its nearest speaker and cue run."""
@@ -293,7 +323,8 @@ class GermanSpeechTagger:
             for s, e in _runs([kind in k for k in tags.kinds], tags.breaks):
                 inside = kind == "reported" and REPORTED_INSIDE
                 cue = _nearest(cue_runs, s, e, sent_of, tags.chunks, inside)
-                speaker = _nearest(spk_runs, s, e, sent_of, tags.chunks, inside)
+                speaker = _nearest(spk_runs, s, e, sent_of, tags.chunks, inside,
+                                   cue if SPEAKER_NEAR_CUE else None)
                 if speaker is None and SPEAKER_FALLBACK and tags.tokens:
                     speaker = _fallback_speaker(tags.tokens, s, e, cue, tags.chunks, sent_of,
                                                 inside)
@@ -353,6 +384,9 @@ def kind_probabilities(crf, n: int, need=None):
 
 
 SPEAKER_FALLBACK = True
+# among the speaker runs in the span's sentences, the one nearest to the span's cue (not to the
+# span): held-out half of the train split 0.391 -> 0.395, dev 0.368 -> 0.380
+SPEAKER_NEAR_CUE = True
 REPORTED_INSIDE = True  # look for the speaker of reported speech inside the span first
 FALLBACK_WINDOW = 4
 _PRONOUNS = frozenset("er sie ich wir du ihr man Er Sie Ich Wir Du Ihr Man".split())
@@ -420,10 +454,12 @@ def _fill_quotes(kinds: list[set[str]], q) -> None:
 
 
 def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
-             chunks: list[tuple[int, int]], prefer_inside: bool = False) -> tuple[int, int] | None:
+             chunks: list[tuple[int, int]], prefer_inside: bool = False,
+             anchor: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """The run closest to the span [s, e): same sentences first (outside the span preferred,
     or inside with ``prefer_inside``: reported speech holds its speaker three times in four),
-    then one sentence before the span's first or after its last sentence."""
+    then one sentence before the span's first or after its last sentence. With an ``anchor``
+    run (the span's cue), "closest" within the span's sentences means closest to the anchor."""
     if not runs:
         return None
     first, last = sent_of[s], sent_of[e - 1]
@@ -441,7 +477,11 @@ def _nearest(runs: list[tuple[int, int]], s: int, e: int, sent_of: list[int],
             continue
         inside = rs >= s and re_ <= e
         same = rs >= same_lo and re_ <= same_hi
-        dist = s - re_ if re_ <= s else (rs - e if rs >= e else 0)
+        if anchor is not None and same:
+            a, b = anchor
+            dist = a - re_ if re_ <= a else (rs - b if rs >= b else 0)
+        else:
+            dist = s - re_ if re_ <= s else (rs - e if rs >= e else 0)
         key = (not same, inside != prefer_inside, dist)
         if best_key is None or key < best_key:
             best, best_key = (rs, re_), key
