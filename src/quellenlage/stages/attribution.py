@@ -122,10 +122,11 @@ _DE_PREPOSITION_BEFORE = re.compile(r"\b(?i:mit|gegenüber|bei|von|vor|in|im|zu|
                                     r"(?:(?i:der|dem|den|des|einer|einem|eines)\s+)?$")
 _DE_VON = re.compile(r"\s*(?:von|vom)\s+")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|is|are|been|being|be|wurden?|worden)\b")
-_PRONOUN = re.compile(r"(?i)\b(?:he|she|er|sie)\b")
+_PRONOUN = re.compile(r"(?i)\b(?:he|she|it|er|sie)\b")
 # a sentence opening with the pronoun or its possessive ("He notes ...", "His audio was ...")
-_OPENING_PRONOUN = re.compile(r"(?i)\s*(he|his|him|she|her|er|sein|seine|seinen|seinem|seiner|sie|ihre?)\b")
-_PRONOUN_FAMILY = {"he": "he", "his": "he", "him": "he", "she": "she", "her": "she", "er": "er", "sein": "er",
+_OPENING_PRONOUN = re.compile(r"(?i)\s*(he|his|him|she|her|its?|er|sein|seine|seinen|seinem|seiner|sie|ihre?)\b")
+_PRONOUN_FAMILY = {"he": "he", "his": "he", "him": "he", "she": "she", "her": "she", "it": "it", "its": "it",
+                   "er": "er", "sein": "er",
                    "seine": "er", "seinen": "er", "seinem": "er", "seiner": "er", "sie": "sie", "ihr": "sie",
                    "ihre": "sie"}
 # Cue words that are nouns as often as verbs, and words a subject description does not hold
@@ -431,8 +432,9 @@ class AttributionStage:
             elif att is None and (cue := self._pronoun_speaker(s.text, lang)):
                 # '"...," he said.' / "sagte er": the person quoted last, else the one who opens the
                 # sentence before ("George Pataki is endorsing John Kasich. He announced ...")
-                found = (_pronoun_antecedent(persons, index, cue)
-                         or self._subject_person(doc.text, sentences, index, cue, mentions, starts))
+                found = (None if _PRONOUN.search(cue).group(0).lower() == "it"  # persons are no "it"
+                         else _pronoun_antecedent(persons, index, cue)) \
+                    or self._subject_person(doc.text, sentences, index, cue, mentions, starts)
                 att = found.model_copy(update={"carried_over": True, "cue": cue}) if found else None
             if att is not None and att.source is None:  # a new source: named, described or anonymous
                 via = s.voice or author.id
@@ -544,7 +546,7 @@ class AttributionStage:
             for ms, me, entity in itertools.islice(mentions, bisect.bisect_left(starts, before.start), None):
                 if ms >= before.end or len(text[before.start:ms].split()) > 4:
                     break  # not at the start: the first person further in is not the subject
-                if entity.label != "PER":
+                if entity.label != ("ORG" if pronoun == "it" else "PER"):
                     continue
                 if want is not None and _gender(entity.name) not in (want, "?"):
                     return None
@@ -603,7 +605,8 @@ class AttributionStage:
         prevent problems, he said, officials ...", "..., she said."); else None. Not "Sanders,
         who ..., said he may come" or "where he says" (the pronoun belongs to another clause)."""
         verbs = phrase_regex(lang, "attribution_verbs").pattern
-        pronoun = r"(?:he|she)" if lang == "en" else r"(?:er|sie)"
+        # English "it": an organisation ("The World Bank released its report. It warned that ...")
+        pronoun = r"(?:he|she|it)" if lang == "en" else r"(?:er|sie)"
         lead = r"(?:^\s*|[\"”“»«’‘']\s*[,.]?\s+|[\"”“»«’‘'],\s*)"
         m = re.search(rf"(?i){lead}({pronoun}\s+{verbs}|{verbs}\s+{pronoun}\b)", sentence)
         if m is None:  # parenthetical or closing: "To prevent problems, he said, officials ...", "..., she said."
