@@ -687,12 +687,17 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('Aus dem Umfeld des Vorstands hieß es, man plane keine Entlassungen.', 'de', 'anonymous', 'Umfeld'),
     ('Engineers behind the project cautioned that costs could rise.', 'en', 'described', 'Engineers'),
     ('Apple reported record sales. It said demand for phones remained strong.', 'en', 'named', 'Apple'),
+    ('Ein Sprecher des Ministeriums bestätigte den Vorfall. Er fügte hinzu, man prüfe weitere Schritte.',
+     'de', 'described', 'Sprecher'),
+    ('A spokesman for the airline said flights would resume. Delays could last into the weekend, he added.',
+     'en', 'described', 'spokesman'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):
     # sources kept anonymous on purpose ("..., who asked not to be named, said"), German circles
     # ("aus Koalitionskreisen", "aus dem Umfeld"), groups with where they are from ("Doctors at the
     # hospital"), beliefs ("Police believe", "geht von ... aus"), a speech tag after a comma, a
-    # pronoun after an opening phrase ("Afterwards, he told reporters"), "it" for an organisation
+    # pronoun after an opening phrase ("Afterwards, he told reporters"), "it" for an organisation,
+    # a pronoun continuing a described person whose noun tells the sex ("Ein Sprecher ... Er fügte hinzu")
     att = analyze(text, lang=lang, input_format="text").claims[-1].attribution
     assert att.type == kind or {att.type, kind} <= {"named", "described"}, att
     assert word.lower() in (att.source_text or "").lower(), att

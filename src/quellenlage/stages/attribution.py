@@ -254,6 +254,29 @@ def _gender(name: str) -> str:
     return first_name_gender(first) or "?"
 
 
+# A described source that is one person of a known sex: its head noun ("A spokeswoman for the
+# county", "Ein Sprecher des Ministeriums", "die Ministerin"), so that a pronoun after it can
+# continue it
+_DESCRIBED_FEMALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokeswoman|chairwoman|congresswoman|councilwoman|businesswoman|"
+                               r"woman|mother|wife|daughter|sister|actress|[A-ZÄÖÜ][a-zäöüß]+(?:erin|istin|entin|antin|"
+                               r"torin|ärztin|wältin)|Frau|Mutter|Tochter|Schwester)\b")
+_DESCRIBED_MALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokesman|chairman|congressman|councilman|businessman|policeman|"
+                             r"man|father|husband|son|brother|actor|Sprecher|Minister|Mann|Vater|Sohn|Bruder|Polizist|"
+                             r"Anwalt|Arzt|Bürgermeister|Präsident|Kanzler|Leiter|Direktor|Richter|Staatsanwalt)\b")
+_ONE_PERSON_DETERMINER = re.compile(r"(?i)^(?:a|an|the|der|die|ein|eine|einer|dem|den)\s")
+
+
+def _described_gender(phrase: str) -> str | None:
+    """"f" or "m" where a described source is one person whose sex its head noun tells, else None."""
+    if not _ONE_PERSON_DETERMINER.match(phrase):
+        return None
+    if _DESCRIBED_FEMALE.match(phrase):
+        return "f"
+    if _DESCRIBED_MALE.match(phrase) and not re.match(r"(?i)(?:die|den)\s", phrase):  # "die Sprecher": plural
+        return "m"
+    return None
+
+
 def _pronoun_gender(cue: str) -> str | None:
     """"f", "m" or None (unknown) for the pronoun of a speaker cue: "she said" f, "he said" m;
     German "er" m, "sie" with a verb in the singular ("sie betonte") f, plural ("sie sagten") None."""
@@ -478,6 +501,8 @@ class AttributionStage:
                 if att.type == "named" and att.source else None
             if person is not None:
                 persons.append((index, att, _gender(person.name)))
+            elif att.type == "described" and not att.carried_over and (g := _described_gender(att.source_text or "")):
+                persons.append((index, att, g))  # "A spokeswoman for the county said ... , she added."
             previous = att if att.type in SOURCED else None
             previous_paragraph = s.paragraph
             if (previous is not None and s.text.rstrip().endswith(":")
