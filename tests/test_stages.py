@@ -691,13 +691,22 @@ def test_a_german_speaker_after_a_place_and_a_title():
      'de', 'described', 'Sprecher'),
     ('A spokesman for the airline said flights would resume. Delays could last into the weekend, he added.',
      'en', 'described', 'spokesman'),
+    ('Die Polizei sprach von einem tragischen Unfall.', 'de', 'described', 'Polizei'),
+    ('Ein Polizeisprecher sagte der Deutschen Presse-Agentur, die Straße bleibe gesperrt.',
+     'de', 'described', 'Polizeisprecher'),
+    ('„Wir sind bereit“, hieß es aus dem Ministerium.', 'de', 'described', 'Ministerium'),
+    ('Die Gewerkschaft bezeichnete das Angebot als Provokation.', 'de', 'described', 'Gewerkschaft'),
+    ('Das sagte der Bundeskanzler am Montag.', 'de', 'described', 'Bundeskanzler'),
+    ('Officials expect the bridge to reopen in May.', 'en', 'anonymous', 'Officials'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):
     # sources kept anonymous on purpose ("..., who asked not to be named, said"), German circles
     # ("aus Koalitionskreisen", "aus dem Umfeld"), groups with where they are from ("Doctors at the
     # hospital"), beliefs ("Police believe", "geht von ... aus"), a speech tag after a comma, a
     # pronoun after an opening phrase ("Afterwards, he told reporters"), "it" for an organisation,
-    # a pronoun continuing a described person whose noun tells the sex ("Ein Sprecher ... Er fügte hinzu")
+    # a pronoun continuing a described person whose noun tells the sex ("Ein Sprecher ... Er fügte hinzu"),
+    # German verb-second ("Das sagte der Bundeskanzler"; "Ein Polizeisprecher sagte der dpa": the
+    # name after the verb is the addressee), "hieß es aus dem Ministerium", "sprach von", "bezeichnete"
     att = analyze(text, lang=lang, input_format="text").claims[-1].attribution
     assert att.type == kind or {att.type, kind} <= {"named", "described"}, att
     assert word.lower() in (att.source_text or "").lower(), att

@@ -102,6 +102,16 @@ _DE_DESCRIPTION_WITH_PLACE = re.compile(r"\s*(" + _DE_DESCRIPTION + _DE_DESCRIPT
 _COLON_QUOTE = re.compile(r":\s*(?:''|[\"“„«»])")
 _QUOTE_MARK = re.compile(r"[\"“”„«»]")
 _COMMA_BEFORE = re.compile(r",\s*$")
+# German: a subject before the verb ("Ein Polizeisprecher sagte der Deutschen Presse-Agentur, ...")
+# makes the name after the verb its object, not its speaker
+_DE_SUBJECT_OPENS = re.compile(r"\s*(?:" + _DE_DESCRIPTION + r"|[A-ZÄÖÜ][a-zäöüß]+(?:sprecher|sprecherin))\s*")
+# German verb-second: after one opening word the subject follows the verb ("Das sagte der
+# Bundeskanzler am Montag", "Dazu erklärte eine Sprecherin, ...")
+_DE_V2_OPENER = re.compile(r"\s*(?:Das|Dies|Dazu|Darüber|Damals|Später|Zuvor|Außerdem|Zudem|Dann|Anschließend|"
+                           r"Gestern|Heute|Inzwischen|Bislang|Bisher)\s*")
+# '„Wir sind bereit“, hieß es aus dem Ministerium': the source after "hieß es"
+_DE_HEISST_ES_AFTER = re.compile(r"\b(?P<cue>(?:heißt|hieß)\s+es)\s+(?:aus|in|bei|von|vom|im)\s+(?P<src>"
+                                 r"(?:(?i:dem|der|den|einem|einer|des)\s+)?[^,.;:!?\"“”„«»]{2,60}?)\s*(?:[,.;:!?]|$)")
 _FIRST_SECOND_BEFORE = re.compile(r"(?i)\b(?:i|we|you)\s+$")
 _DE_AUS_START = re.compile(r"\s*Aus\s+(?=(?:dem|den|der)\s)")  # "Aus dem Umfeld ... verlautete": where the words came from
 _DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -- ...")
@@ -752,7 +762,7 @@ class AttributionStage:
             if m:
                 return Attribution(type="anonymous", source_text=m.group(0), cue=m.group(0),
                                    source_start=m.start(), source_end=m.end())
-            m = _DE_HEISST_ES.match(text, start, end)
+            m = _DE_HEISST_ES.match(text, start, end) or _DE_HEISST_ES_AFTER.search(text, start, end)
             if m:
                 named = next(((ms, me) for ms, me, _e in mentions if m.start("src") <= ms and me <= m.end("src")), None)
                 if named is not None:
@@ -776,7 +786,7 @@ class AttributionStage:
                 or _QUOTE_MARK.search(text, max(start, m.start() - 3), m.start())]
         # a belief is a source's only when the believer is not the writer or the reader: "Police
         # believe", not "I believe", "we believe"
-        cues = [m for m in cues if m.group(0).lower() not in ("believe", "believes")
+        cues = [m for m in cues if m.group(0).lower() not in ("believe", "believes", "expect", "expects")
                 or not _FIRST_SECOND_BEFORE.search(text, max(start, m.start() - 6), m.start())]
         honorifics = phrase_regex(lang, "entities_honorifics", suffix=r"(?!\w)")
         for m in cues:
@@ -806,6 +816,7 @@ class AttributionStage:
                     # family's attorneys, Justin Bamberg, said"
                     near.append((3, ms, me))
                 elif (0 <= ms - m.end() and len(gap_after.split()) <= 1 and not re.search(r"[.;:]", gap_after)
+                        and not (lang == "de" and _DE_SUBJECT_OPENS.fullmatch(text, start, m.start()))
                         and " " not in m.group(0).strip()  # not "called on President Obama"
                         and (lang != "en" or (_EN_INVERTED_SUBJECT_END.match(text, me, end)
                                               and (_EN_INVERTED_VERB_AFTER.search(text, start, m.start())
@@ -880,8 +891,9 @@ class AttributionStage:
             after = None
             # after a quotation or a comma: '"...," said the spokesman', "Die Lage sei ruhig,
             # teilte ein Armeesprecher mit"
-            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()) or (lang == "de" and _COMMA_BEFORE.search(
-                    text, max(start, m.start() - 3), m.start())):
+            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()) or (lang == "de" and (
+                    _COMMA_BEFORE.search(text, max(start, m.start() - 3), m.start())
+                    or _DE_V2_OPENER.fullmatch(text, start, m.start()))):
                 after = _DESCRIBED_AFTER[lang].match(text, m.end(), end)
             if after is not None:
                 np_start, np_end = after.span(1)
