@@ -698,6 +698,8 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('Die Gewerkschaft bezeichnete das Angebot als Provokation.', 'de', 'described', 'Gewerkschaft'),
     ('Das sagte der Bundeskanzler am Montag.', 'de', 'described', 'Bundeskanzler'),
     ('Officials expect the bridge to reopen in May.', 'en', 'anonymous', 'Officials'),
+    ('Critics accused the mayor of ignoring the report.', 'en', 'described', 'Critics'),
+    ('The minister conceded that mistakes had been made.', 'en', 'described', 'minister'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):
     # sources kept anonymous on purpose ("..., who asked not to be named, said"), German circles
