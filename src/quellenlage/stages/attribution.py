@@ -113,7 +113,8 @@ _DE_V2_OPENER = re.compile(r"\s*(?:Das|Dies|Dazu|Darüber|Damals|Später|Zuvor|A
 _DE_HEISST_ES_AFTER = re.compile(r"\b(?P<cue>(?:heißt|hieß)\s+es)\s+(?:aus|in|bei|von|vom|im)\s+(?P<src>"
                                  r"(?:(?i:dem|der|den|einem|einer|des)\s+)?[^,.;:!?\"“”„«»]{2,60}?)\s*(?:[,.;:!?]|$)")
 _FIRST_SECOND_BEFORE = re.compile(r"(?i)\b(?:i|we|you)\s+$")
-_DE_AUS_START = re.compile(r"\s*Aus\s+(?=(?:dem|den|der)\s)")  # "Aus dem Umfeld ... verlautete": where the words came from
+# "Aus dem Umfeld ... verlautete": where the words came from
+_DE_AUS_START = re.compile(r"\s*Aus\s+(?=(?:dem|den|der)\s)")
 _DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -- ...")
 _QUOTE_TOKEN = re.compile(r"''|[\"“”„«»]")
 SOURCED = ("named", "anonymous", "described")
@@ -267,12 +268,13 @@ def _gender(name: str) -> str:
 # A described source that is one person of a known sex: its head noun ("A spokeswoman for the
 # county", "Ein Sprecher des Ministeriums", "die Ministerin"), so that a pronoun after it can
 # continue it
-_DESCRIBED_FEMALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokeswoman|chairwoman|congresswoman|councilwoman|businesswoman|"
-                               r"woman|mother|wife|daughter|sister|actress|[A-ZÄÖÜ][a-zäöüß]+(?:erin|istin|entin|antin|"
-                               r"torin|ärztin|wältin)|Frau|Mutter|Tochter|Schwester)\b")
-_DESCRIBED_MALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokesman|chairman|congressman|councilman|businessman|policeman|"
-                             r"man|father|husband|son|brother|actor|Sprecher|Minister|Mann|Vater|Sohn|Bruder|Polizist|"
-                             r"Anwalt|Arzt|Bürgermeister|Präsident|Kanzler|Leiter|Direktor|Richter|Staatsanwalt)\b")
+_DESCRIBED_FEMALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokeswoman|chairwoman|congresswoman|councilwoman|"
+                               r"businesswoman|woman|mother|wife|daughter|sister|actress|Frau|Mutter|Tochter|Schwester|"
+                               r"[A-ZÄÖÜ][a-zäöüß]+(?:erin|istin|entin|antin|torin|ärztin|wältin))\b")
+_DESCRIBED_MALE = re.compile(r"(?i)^(?:\S+\s+){0,3}?(?:spokesman|chairman|congressman|councilman|businessman|"
+                             r"policeman|man|father|husband|son|brother|actor|Sprecher|Minister|Mann|Vater|Sohn|"
+                             r"Bruder|Polizist|Anwalt|Arzt|Bürgermeister|Präsident|Kanzler|Leiter|Direktor|Richter|"
+                             r"Staatsanwalt)\b")
 _ONE_PERSON_DETERMINER = re.compile(r"(?i)^(?:a|an|the|der|die|ein|eine|einer|dem|den)\s")
 
 
@@ -327,6 +329,27 @@ def _common_words(lang: str) -> frozenset[str]:
         return frozenset()
 
 
+# Prepositions after a bare plural group that say where the group is from: "Doctors at the
+# hospital said", "Scientists behind the study cautioned", "Kritiker der Reform sagen"
+_GROUP_PREPS = {"en": frozenset("at of for from behind with in on inside".split()),
+                "de": frozenset("der des aus in im am von vom bei beim".split())}
+# A source the text says is kept anonymous: "A police officer, who asked not to be named, said",
+# '"...," said an aide who was not authorized to speak publicly', "Ein Beamter, der nicht
+# namentlich genannt werden wollte, sagte"
+_ANONYMITY_CLAUSE = {
+    "en": re.compile(r"(?i),?\s+who\s+[^.;:!?]{0,60}?\b(?:anonymity|not\s+to\s+be\s+(?:named|identified|quoted)"
+                     r"|not\s+(?:be\s+)?(?:named|identified)|name\s+not\s+be\s+used|without\s+being\s+(?:named|identified)"
+                     r"|not\s+authori[sz]ed\s+to\s+(?:speak|talk|discuss|comment|disclose|brief))"),
+    "de": re.compile(r"(?i),\s+(?:der|die|das)\s+[^.;:!?,]{0,40}?(?:nicht\s+(?:namentlich\s+)?(?:genannt|zitiert)\s+"
+                     r"werden|anonym\s+bleiben|ungenannt\s+bleiben)\s+(?:wollte|wollten|will|wollen|möchte|möchten)\b"),
+}
+_NP_TAIL = re.compile(r"(?:[\w'’.-]+\s+){0,4}[\w'’.-]+\s*$")
+# German circles and entourages a text does not name: "aus Koalitionskreisen", "aus dem Umfeld
+# des Trainers" (the list has "Kreise*" as a word of its own; not "aus den Landkreisen")
+_DE_CIRCLES = re.compile(r"(?i)\b(\w+)kreisen?\b|\bUmfeld(?:es|s)?\b")
+_NOT_CIRCLES = frozenset({"land", "stadt", "wahl", "bezirks", "verkehrs", "teil", "halb", "viertel"})
+
+
 def _is_group(phrase: str, lang: str) -> bool:
     """A bare plural group, perhaps with adjectives before it: "Police", "Civil rights activists",
     "Kritiker" (not "the crowd booed when ...": words only, at most four)."""
@@ -339,27 +362,6 @@ def _is_group(phrase: str, lang: str) -> bool:
     # a group and where it is from: "Doctors at the hospital", "Kritiker der Reform"
     return any(w.lower() in groups and words[i + 1].lower() in _GROUP_PREPS[lang] and len(words) - i <= 6
                for i, w in enumerate(words[:3]) if i + 1 < len(words))
-
-
-# Prepositions after a bare plural group that say where the group is from: "Doctors at the
-# hospital said", "Scientists behind the study cautioned", "Kritiker der Reform sagen"
-_GROUP_PREPS = {"en": frozenset("at of for from behind with in on inside".split()),
-                "de": frozenset("der des aus in im am von vom bei beim".split())}
-# A source the text says is kept anonymous: "A police officer, who asked not to be named, said",
-# '"...," said an aide who was not authorized to speak publicly', "Ein Beamter, der nicht
-# namentlich genannt werden wollte, sagte"
-_ANONYMITY_CLAUSE = {
-    "en": re.compile(r"(?i),?\s+who\s+[^.;:!?]{0,60}?\b(?:anonymity|not\s+to\s+be\s+(?:named|identified|quoted)"
-                     r"|not\s+(?:be\s+)?(?:named|identified)|not\s+authori[sz]ed\s+to\s+(?:speak|talk|discuss|comment|disclose|brief)|name\s+not\s+be\s+used"
-                     r"|without\s+being\s+(?:named|identified))"),
-    "de": re.compile(r"(?i),\s+(?:der|die|das)\s+[^.;:!?,]{0,40}?(?:nicht\s+(?:namentlich\s+)?(?:genannt|zitiert)\s+"
-                     r"werden|anonym\s+bleiben|ungenannt\s+bleiben)\s+(?:wollte|wollten|will|wollen|möchte|möchten)\b"),
-}
-_NP_TAIL = re.compile(r"(?:[\w'’.-]+\s+){0,4}[\w'’.-]+\s*$")
-# German circles and entourages a text does not name: "aus Koalitionskreisen", "aus dem Umfeld
-# des Trainers" (the list has "Kreise*" as a word of its own; not "aus den Landkreisen")
-_DE_CIRCLES = re.compile(r"(?i)\b(\w+)kreisen?\b|\bUmfeld(?:es|s)?\b")
-_NOT_CIRCLES = frozenset({"land", "stadt", "wahl", "bezirks", "verkehrs", "teil", "halb", "viertel"})
 
 
 def _is_anonymous(phrase: str, lang: str) -> bool:
@@ -378,10 +380,9 @@ def _anonymity_clause(text: str, start: int, end: int, lang: str) -> Attribution
     if m is None:
         return None
     before = text[start:m.start()]
-    cut = max(before.rfind(c) for c in ',;:"“”„«»')
-    np_start = start + cut + 1
-    lead = phrase_regex(lang, "attribution_verbs").match(text, np_start + len(text[np_start:m.start()]) -
-                                                        len(text[np_start:m.start()].lstrip()))
+    np_start = start + max(before.rfind(c) for c in ',;:"“”„«»') + 1  # after the last mark
+    first_word = np_start + len(text[np_start:m.start()]) - len(text[np_start:m.start()].lstrip())
+    lead = phrase_regex(lang, "attribution_verbs").match(text, first_word)
     if lead is not None:  # '"...," said a campaign staffer who was not authorized ...'
         np_start = lead.end()
     tail = _NP_TAIL.search(text, np_start, m.start())
@@ -511,7 +512,8 @@ class AttributionStage:
                 if att.type == "named" and att.source else None
             if person is not None:
                 persons.append((index, att, _gender(person.name)))
-            elif att.type == "described" and not att.carried_over and (g := _described_gender(att.source_text or "")):
+            elif att.type == "described" and not att.carried_over and (
+                    g := _described_gender(att.source_text or "")):
                 persons.append((index, att, g))  # "A spokeswoman for the county said ... , she added."
             previous = att if att.type in SOURCED else None
             previous_paragraph = s.paragraph
@@ -764,7 +766,8 @@ class AttributionStage:
                                    source_start=m.start(), source_end=m.end())
             m = _DE_HEISST_ES.match(text, start, end) or _DE_HEISST_ES_AFTER.search(text, start, end)
             if m:
-                named = next(((ms, me) for ms, me, _e in mentions if m.start("src") <= ms and me <= m.end("src")), None)
+                named = next(((ms, me) for ms, me, _e in mentions
+                              if m.start("src") <= ms and me <= m.end("src")), None)
                 if named is not None:
                     return Attribution(type="named", source_text=text[named[0]:named[1]], cue=m.group("cue"),
                                        source_start=named[0], source_end=named[1])
@@ -891,9 +894,9 @@ class AttributionStage:
             after = None
             # after a quotation or a comma: '"...," said the spokesman', "Die Lage sei ruhig,
             # teilte ein Armeesprecher mit"
-            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()) or (lang == "de" and (
-                    _COMMA_BEFORE.search(text, max(start, m.start() - 3), m.start())
-                    or _DE_V2_OPENER.fullmatch(text, start, m.start()))):
+            if _QUOTE_MARK.search(text, max(start, m.start() - 4), m.start()) or (
+                    lang == "de" and (_COMMA_BEFORE.search(text, max(start, m.start() - 3), m.start())
+                                      or _DE_V2_OPENER.fullmatch(text, start, m.start()))):
                 after = _DESCRIBED_AFTER[lang].match(text, m.end(), end)
             if after is not None:
                 np_start, np_end = after.span(1)
@@ -907,7 +910,8 @@ class AttributionStage:
                                        source_start=np_start, source_end=np_end)
             else:
                 if m.group(0)[:1].isupper() or m.group(0).lower() in _NOT_DESCRIBED_CUES \
-                        or (lang == "de" and m.group(0).lower().startswith("ge") and m.re is not _DE_SEPARABLE):
+                        or (lang == "de" and m.group(0).lower().startswith("ge")
+                            and m.re is not _DE_SEPARABLE):  # "geht ... von ... aus" is no participle
                     continue  # "the United States", "member states", "the claims"; "die Wahrheit gesagt"
                 np_start, np_end = _np_before(text, start, m.start())
                 while np_start < np_end and text[np_start] in " \"“”„«»’‘'":  # '"...," the ad's narrator says'
