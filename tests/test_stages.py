@@ -208,6 +208,15 @@ def test_a_common_noun_that_only_geonames_holds_is_no_place_after_an_article():
     assert names.get("Plano") == "LOC", names
 
 
+def test_a_mention_ends_before_a_verb_of_saying_inside_it():
+    from quellenlage.stages.entities import _before_speech_verb
+
+    text = "Shah told InsideSources"  # the English tagger read this as one organisation
+    assert _before_speech_verb(text, (0, len(text), "ORG"), "en") == (0, 4, "ORG")
+    title = "Die Frau, die sagte"  # a title of a work keeps its words
+    assert _before_speech_verb(title, (0, len(title), "MISC"), "de") == (0, len(title), "MISC")
+
+
 def test_an_airport_code_among_the_geonames_alternative_names_is_no_place():
     # "BRI" (Bari's airport) and "SCO" (Aktau's) are on the GeoNames list only as alternative
     # names of cities; in running text they are acronyms. Listed places in capitals stay places.
@@ -699,6 +708,9 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('Das sagte der Bundeskanzler am Montag.', 'de', 'described', 'Bundeskanzler'),
     ('Officials expect the bridge to reopen in May.', 'en', 'anonymous', 'Officials'),
     ('Critics accused the mayor of ignoring the report.', 'en', 'described', 'Critics'),
+    ('"We will win," Okonkwo said.', 'en', 'named', 'Okonkwo'),
+    ('"We live in a dream," my father often said.', 'en', 'described', 'father'),
+    ('Analysts pointed out that the deficit had doubled.', 'en', 'anonymous', 'Analysts'),
     ('The minister conceded that mistakes had been made.', 'en', 'described', 'minister'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):

@@ -61,7 +61,7 @@ _DE_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?]|$)")
 # A description as the source: a determiner or possessive, then a noun ("the Indiana governor",
 # "Several cast members", "Die Bank", "Ein Sprecher des Ministeriums").
 _DESCRIBED = {
-    "en": re.compile(r"^(?:(?i:the|a|an|this|that|these|those|his|her|its|their|our|several|many|some|most|"
+    "en": re.compile(r"^(?:(?i:the|a|an|this|that|these|those|my|his|her|its|their|our|several|many|some|most|"
                      r"two|three|four|five|other)|[A-Z][\w.-]+['’]s)\s+\S"),  # ... "Connecticut’s tax commissioner"
     "de": re.compile(r"^(?i:der|die|das|dem|den|des|ein|eine|einer|einem|einen|eines|sein|seine|ihr|ihre|dessen|"
                      r"deren|mehrere|viele|einige|zwei|drei|vier)\s+(?:\w+\s+){0,2}[A-ZÄÖÜ]"),
@@ -849,7 +849,9 @@ class AttributionStage:
                     and ((first_name_gender(first.group(1))
                           and (first.start(1) == start
                                or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1))))
-                         or (first.start(1) == start and first.group(1).lower() not in _common_words(lang)))):
+                         or ((first.start(1) == start  # or right after a quotation: '"...," Shah said.'
+                              or _QUOTE_MARK.search(text, max(start, first.start(1) - 3), first.start(1)))
+                             and first.group(1).lower() not in _common_words(lang)))):
                 return Attribution(type="named", source_text=first.group(1), cue=m.group(0).strip(),
                                    source_start=first.start(1), source_end=first.end(1))
         # 2b. German speech tags after a quotation, whatever the verb: '»...« spöttelte der Doktor.',
