@@ -711,6 +711,9 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('"We will win," Okonkwo said.', 'en', 'named', 'Okonkwo'),
     ('"We live in a dream," my father often said.', 'en', 'described', 'father'),
     ('Analysts pointed out that the deficit had doubled.', 'en', 'anonymous', 'Analysts'),
+    ('Former Governor Jan Novak told reporters the plan had failed.', 'en', 'named', 'Novak'),
+    ('The firm owed $4 million, according to court documents.', 'en', 'described', 'documents'),
+    ('Everything went according to plan.', 'en', 'author', ''),
     ('The minister conceded that mistakes had been made.', 'en', 'described', 'minister'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):

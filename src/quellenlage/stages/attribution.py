@@ -79,6 +79,10 @@ _DE_ARTICLE = re.compile(r"(?i)(?:der|die|das|ein|eine|einer)\s")
 # A German source without an article after "laut"/"nach Angaben von"/"zufolge": "laut Polizei",
 # "nach Angaben von Ärzte ohne Grenzen", "Diplomaten zufolge" (capitalised words, short glue words)
 _DE_NOT_SOURCES = frozenset({"Plan", "Fahrplan", "Zeitplan", "Programm"})  # "laut Plan beginnt der Bau"
+# English: a bare plural or mass noun after "according to" ("according to federal statistics",
+# "according to court documents"), not "according to plan"
+_EN_BARE_SOURCE = re.compile(r"[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3}")
+_EN_NOT_SOURCES = frozenset({"plan", "schedule", "legend", "tradition", "custom", "rules", "law"})
 _DE_BARE_SOURCE = re.compile(r"[A-ZÄÖÜ][\w-]+(?:\s+(?:[a-zäöüß]{1,5}\s+)?[A-ZÄÖÜ][\w-]+){0,3}")
 # a speech tag after a closing quotation: a verb, perhaps an adverb, the speaker, then the clause ends
 _DE_QUOTE_TAG = re.compile(
@@ -362,6 +366,25 @@ def _is_group(phrase: str, lang: str) -> bool:
     # a group and where it is from: "Doctors at the hospital", "Kritiker der Reform"
     return any(w.lower() in groups and words[i + 1].lower() in _GROUP_PREPS[lang] and len(words) - i <= 6
                for i, w in enumerate(words[:3]) if i + 1 < len(words))
+
+
+@lru_cache(maxsize=None)
+def _titled_name_regex(lang: str) -> re.Pattern:
+    """A capitalised person title (``entities_person_titles``), then one to three capitalised
+    words, ending the text ("President Park Geun-hye ")."""
+    titles = sorted((t for t in word_list(lang, "entities_person_titles") if t[:1].isupper()), key=len, reverse=True)
+    return re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in titles) +
+                      r")\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*$")
+
+
+def _titled_name_before(text: str, start: int, pos: int, lang: str) -> tuple[int, int] | None:
+    """The span of a name after a title right before ``pos`` (English only), else None."""
+    if lang != "en":
+        return None
+    m = _titled_name_regex(lang).search(text, max(start, pos - 80), pos)
+    if m is None or m.group(1).split()[-1].lower() in _common_words(lang):
+        return None
+    return m.span(1)
 
 
 def _is_anonymous(phrase: str, lang: str) -> bool:
@@ -734,7 +757,9 @@ class AttributionStage:
             phrase = np.group(1) if np else phrase  # "der Polizei", not "der Polizei wurden"
             if (cue.lower() in _DESCRIBING_PREPS and len(phrase.split()) <= 8 and not _NOT_IN_DESCRIPTION.search(phrase)
                     and (_DESCRIBED[lang].match(phrase) or (lang == "de" and _DE_BARE_SOURCE.fullmatch(phrase)
-                                                       and phrase.split()[-1] not in _DE_NOT_SOURCES))):
+                                                       and phrase.split()[-1] not in _DE_NOT_SOURCES)
+                         or (lang == "en" and _EN_BARE_SOURCE.fullmatch(phrase)
+                             and phrase.split()[-1] not in _EN_NOT_SOURCES))):
                 start_at = np_start + np_text.index(phrase)  # "according to the poll", "laut der Polizei"
                 return Attribution(type="described", source_text=phrase, cue=cue,
                                    source_start=start_at, source_end=start_at + len(phrase))
@@ -840,6 +865,12 @@ class AttributionStage:
                 found = classify(np_start, np_end, m.group(0).strip())
                 if found is not None and found.type == "anonymous":
                     return found
+            # A title and a name the tagger left out, right before the verb: "South Korean
+            # President Park Geun-hye said ..."
+            titled = _titled_name_before(text, start, m.start(), lang) if m.group(0)[:1].islower() else None
+            if titled is not None:
+                return Attribution(type="named", source_text=text[titled[0]:titled[1]], cue=m.group(0).strip(),
+                                   source_start=titled[0], source_end=titled[1])
             # A person called by the first name alone, which the tagger left out: '"I would,"
             # Melanie said.'
             # A name that opens the sentence and is no common word: "O'Neill said officials ..."
