@@ -714,6 +714,24 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('Former Governor Jan Novak told reporters the plan had failed.', 'en', 'named', 'Novak'),
     ('The firm owed $4 million, according to court documents.', 'en', 'described', 'documents'),
     ('Everything went according to plan.', 'en', 'author', ''),
+    ('Die Bauarbeiten an der Brücke sollen trotz des Winters bis zum Frühjahr abgeschlossen sein, so ein Sprecher der Stadtwerke.',
+     'de', 'described', 'Sprecher'),
+    ('Die Preise für Heizöl seien im November um zehn Prozent gestiegen, so der Verband.',
+     'de', 'described', 'Verband'),
+    ('Die Zahl der Einbrüche ist im vergangenen Jahr deutlich gesunken, wie aus einer Statistik des Innenministeriums hervorgeht.',
+     'de', 'described', 'Statistik'),
+    ('Wie aus dem Bericht der Kommission hervorgeht, fehlen an vielen Schulen Lehrkräfte.',
+     'de', 'described', 'Bericht'),
+    ('Die Untersuchung kommt zu dem Ergebnis, dass die Grenzwerte mehrfach überschritten wurden.',
+     'de', 'described', 'Untersuchung'),
+    ('In Regierungskreisen wird damit gerechnet, dass das Gesetz im Frühjahr kommt.',
+     'de', 'anonymous', 'Regierungskreisen'),
+    ('Ein Mitarbeiter des Amtes, dessen Name der Redaktion bekannt ist, beschreibt die Zustände als chaotisch.',
+     'de', 'anonymous', 'Mitarbeiter'),
+    ('One officer, speaking anonymously because he was not allowed to talk to the press, said morale was low.',
+     'en', 'anonymous', 'officer'),
+    ('A senior diplomat, granted anonymity to discuss the talks, said both sides were far apart.',
+     'en', 'anonymous', 'diplomat'),
     ('The minister conceded that mistakes had been made.', 'en', 'described', 'minister'),
 ])
 def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word):
@@ -723,7 +741,9 @@ def test_news_sources_kept_anonymous_grouped_or_continued(text, lang, kind, word
     # pronoun after an opening phrase ("Afterwards, he told reporters"), "it" for an organisation,
     # a pronoun continuing a described person whose noun tells the sex ("Ein Sprecher ... Er fügte hinzu"),
     # German verb-second ("Das sagte der Bundeskanzler"; "Ein Polizeisprecher sagte der dpa": the
-    # name after the verb is the addressee), "hieß es aus dem Ministerium", "sprach von", "bezeichnete"
+    # name after the verb is the addressee), "hieß es aus dem Ministerium", "sprach von", "bezeichnete",
+    # "..., so der Verband.", "wie aus ... hervorgeht", "kommt zu dem Ergebnis", "In Regierungskreisen
+    # wird damit gerechnet", "dessen Name der Redaktion bekannt ist", "speaking anonymously"
     att = analyze(text, lang=lang, input_format="text").claims[-1].attribution
     assert att.type == kind or {att.type, kind} <= {"named", "described"}, att
     assert word.lower() in (att.source_text or "").lower(), att

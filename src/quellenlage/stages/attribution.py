@@ -82,7 +82,8 @@ _DE_NOT_SOURCES = frozenset({"Plan", "Fahrplan", "Zeitplan", "Programm"})  # "la
 # English: a bare plural or mass noun after "according to" ("according to federal statistics",
 # "according to court documents"), not "according to plan"
 _EN_BARE_SOURCE = re.compile(r"[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3}")
-_EN_NOT_SOURCES = frozenset({"plan", "schedule", "legend", "tradition", "custom", "rules", "law"})
+_EN_NOT_SOURCES = frozenset({"plan", "schedule", "legend", "tradition", "custom", "rules", "law",
+                             "him", "her", "them", "us", "me", "it", "you"})  # pronouns: not a description
 _DE_BARE_SOURCE = re.compile(r"[A-ZÄÖÜ][\w-]+(?:\s+(?:[a-zäöüß]{1,5}\s+)?[A-ZÄÖÜ][\w-]+){0,3}")
 # a speech tag after a closing quotation: a verb, perhaps an adverb, the speaker, then the clause ends
 _DE_QUOTE_TAG = re.compile(
@@ -117,6 +118,13 @@ _DE_V2_OPENER = re.compile(r"\s*(?:Das|Dies|Dazu|Darüber|Damals|Später|Zuvor|A
 _DE_HEISST_ES_AFTER = re.compile(r"\b(?P<cue>(?:heißt|hieß)\s+es)\s+(?:aus|in|bei|von|vom|im)\s+(?P<src>"
                                  r"(?:(?i:dem|der|den|einem|einer|des)\s+)?[^,.;:!?\"“”„«»]{2,60}?)\s*(?:[,.;:!?]|$)")
 _FIRST_SECOND_BEFORE = re.compile(r"(?i)\b(?:i|we|you)\s+$")
+# "..., so ein Sprecher der Stadtwerke." closing the sentence without a quotation
+_DE_SO_TAIL = re.compile(r"\s+(?:der|die|das|ein|eine|einer|[A-ZÄÖÜ])[^,;:!?\"“”„«»]{0,80}?\s*[.!?]?\s*$")
+# "wie aus einer Statistik des Ministeriums hervorgeht", "Das geht aus dem Bericht hervor"
+_DE_HERVORGEHT = re.compile(r"\b(?:[Ww]ie\s+aus\s+(?P<a>[^,.;:!?]{2,80}?)\s+hervorgeht|geht\s+aus\s+"
+                            r"(?P<b>[^,.;:!?]{2,80}?)\s+hervor)\b")
+# "In Regierungskreisen wird damit gerechnet, ...": circles opening the sentence
+_DE_CIRCLES_OPEN = re.compile(r"\s*(?:In|Aus)\s+(\w+kreisen)\b")
 # "Aus dem Umfeld ... verlautete": where the words came from
 _DE_AUS_START = re.compile(r"\s*Aus\s+(?=(?:dem|den|der)\s)")
 _DASH = re.compile(r"--|[–—]")  # a description holds no dash ("Ora's site -- ...")
@@ -341,11 +349,14 @@ _GROUP_PREPS = {"en": frozenset("at of for from behind with in on inside".split(
 # '"...," said an aide who was not authorized to speak publicly', "Ein Beamter, der nicht
 # namentlich genannt werden wollte, sagte"
 _ANONYMITY_CLAUSE = {
-    "en": re.compile(r"(?i),?\s+who\s+[^.;:!?]{0,60}?\b(?:anonymity|not\s+to\s+be\s+(?:named|identified|quoted)"
+    "en": re.compile(r"(?i),\s+(?:speaking\s+(?:anonymously|on\s+(?:the\s+)?condition\s+of\s+anonymity)|granted\s+"
+                     r"anonymity)\b"
+                     r"|,?\s+who\s+[^.;:!?]{0,60}?\b(?:anonymity|not\s+to\s+be\s+(?:named|identified|quoted)"
                      r"|not\s+(?:be\s+)?(?:named|identified)|name\s+not\s+be\s+used|without\s+being\s+(?:named|identified)"
                      r"|not\s+authori[sz]ed\s+to\s+(?:speak|talk|discuss|comment|disclose|brief))"),
     "de": re.compile(r"(?i),\s+(?:der|die|das)\s+[^.;:!?,]{0,40}?(?:nicht\s+(?:namentlich\s+)?(?:genannt|zitiert)\s+"
-                     r"werden|anonym\s+bleiben|ungenannt\s+bleiben)\s+(?:wollte|wollten|will|wollen|möchte|möchten)\b"),
+                     r"werden|anonym\s+bleiben|ungenannt\s+bleiben)\s+(?:wollte|wollten|will|wollen|möchte|möchten)\b"
+                     r"|,\s+(?:dessen|deren)\s+Namen?\s+der\s+Redaktion\s+bekannt\s+(?:ist|sind)\b"),
 }
 _NP_TAIL = re.compile(r"(?:[\w'’.-]+\s+){0,4}[\w'’.-]+\s*$")
 # German circles and entourages a text does not name: "aus Koalitionskreisen", "aus dem Umfeld
@@ -789,6 +800,16 @@ class AttributionStage:
             if m:
                 return Attribution(type="anonymous", source_text=m.group(0), cue=m.group(0),
                                    source_start=m.start(), source_end=m.end())
+            m = _DE_CIRCLES_OPEN.match(text, start, end)
+            if m and _is_anonymous(m.group(1), lang):
+                return Attribution(type="anonymous", source_text=m.group(1), cue=m.group(0).split()[0],
+                                   source_start=m.start(1), source_end=m.end(1))
+            m = _DE_HERVORGEHT.search(text, start, end)
+            if m:
+                group = "a" if m.group("a") else "b"
+                found = classify(*m.span(group), "hervorgeht")
+                return found or Attribution(type="described", source_text=m.group(group), cue="hervorgeht",
+                                            source_start=m.start(group), source_end=m.end(group))
             m = _DE_HEISST_ES.match(text, start, end) or _DE_HEISST_ES_AFTER.search(text, start, end)
             if m:
                 named = next(((ms, me) for ms, me, _e in mentions
@@ -811,7 +832,9 @@ class AttributionStage:
         # German "so" names a speaker only right after a quotation: '„...“, so Baerbock', not
         # "Sei nicht so albern, Otto"
         cues = [m for m in cues if m.group(0).lower() != "so"
-                or _QUOTE_MARK.search(text, max(start, m.start() - 3), m.start())]
+                or _QUOTE_MARK.search(text, max(start, m.start() - 3), m.start())
+                or (_COMMA_BEFORE.search(text, max(start, m.start() - 3), m.start())
+                    and _DE_SO_TAIL.match(text, m.end(), end))]  # "..., so der Verband."
         # a belief is a source's only when the believer is not the writer or the reader: "Police
         # believe", not "I believe", "we believe"
         cues = [m for m in cues if m.group(0).lower() not in ("believe", "believes", "expect", "expects")
