@@ -714,11 +714,13 @@ def test_a_german_speaker_after_a_place_and_a_title():
     ('Former Governor Jan Novak told reporters the plan had failed.', 'en', 'named', 'Novak'),
     ('The firm owed $4 million, according to court documents.', 'en', 'described', 'documents'),
     ('Everything went according to plan.', 'en', 'author', ''),
-    ('Die Bauarbeiten an der Brücke sollen trotz des Winters bis zum Frühjahr abgeschlossen sein, so ein Sprecher der Stadtwerke.',
+    ('Die Bauarbeiten an der Brücke sollen trotz des Winters bis zum Frühjahr abgeschlossen sein, '
+     'so ein Sprecher der Stadtwerke.',
      'de', 'described', 'Sprecher'),
     ('Die Preise für Heizöl seien im November um zehn Prozent gestiegen, so der Verband.',
      'de', 'described', 'Verband'),
-    ('Die Zahl der Einbrüche ist im vergangenen Jahr deutlich gesunken, wie aus einer Statistik des Innenministeriums hervorgeht.',
+    ('Die Zahl der Einbrüche ist im vergangenen Jahr deutlich gesunken, wie aus einer Statistik des '
+     'Innenministeriums hervorgeht.',
      'de', 'described', 'Statistik'),
     ('Wie aus dem Bericht der Kommission hervorgeht, fehlen an vielen Schulen Lehrkräfte.',
      'de', 'described', 'Bericht'),
