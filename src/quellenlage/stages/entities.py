@@ -14,7 +14,9 @@ initial is joined ("Donald J. Trump"); a place or organisation after an honorifi
 multi-word place ending in an organisation word is an organisation ("Texas Tech University");
 a capitalised dateline place is a place ("WASHINGTON (Reuters) -"); a common noun after an
 article that only GeoNames lists is no place ("Der Deal"), nor is the month of a date ("Jan.
-5"); a dateline's place in capitals is found whole ("DES MOINES, Iowa (AP)"); German: the
+5"), nor an airport code among GeoNames' alternative city names ("BRI"); a mention ends
+before a verb of saying inside it ("Shah told InsideSources"); a dateline's place in capitals
+is found whole ("DES MOINES, Iowa (AP)"); German: the
 genitive of a listed person is that person ("Erdogans Türkei"), and a name does not run on into
 the verb after it ("BND soll").
 
