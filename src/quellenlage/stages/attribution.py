@@ -15,8 +15,11 @@ report: a sentence in Konjunktiv I (or a quotation) right after an attributed on
 attribution (``carried_over``). Attributions are also carried to a quotation whose speaker is
 named after it ('"How many times ...?" | Clinton said.'), to the paragraph after "X reports:",
 over the paragraphs of a transcript turn, and to "he said" (the person quoted shortly before, or
-the subject of the sentences before). Where the trained speech tagger of
-:mod:`quellenlage.speech` ships for the language, its speaker spans are used as well.
+the subject of the sentences before; a described person whose noun tells the sex, "Ein Sprecher
+... Er fügte hinzu"; "It said" for an organisation). A source the text keeps anonymous on
+purpose ("..., who asked not to be named, said", "der nicht genannt werden wollte") is anonymous
+whatever the verb. Where the trained speech tagger of :mod:`quellenlage.speech` ships for the
+language, its speaker spans are used as well.
 
 Named and anonymous sources become source records whose ``via`` is the voice of the sentence:
 an anonymous source inside relayed text reaches the reader through the cited work.
