@@ -765,7 +765,8 @@ def attribution_fixture_results(path, lang):
 
 @pytest.mark.parametrize("name, lang", [("de_news", "de"), ("de_news_heldout", "de"), ("en_news_heldout", "en"),
                                         ("de_news_heldout2", "de"), ("en_news_heldout2", "en"),
-                                        ("de_news_heldout3", "de"), ("en_news_heldout3", "en")])
+                                        ("de_news_heldout3", "de"), ("en_news_heldout3", "en"),
+                                        ("de_news_heldout4", "de"), ("en_news_heldout4", "en")])
 def test_attribution_fixture_gates(name, lang):
     import json
     from pathlib import Path
